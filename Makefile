@@ -1,0 +1,56 @@
+# Digits: `make book` builds the book, `make test` runs every check. Both create .venv first.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(abspath $(VENV))/bin
+PYTHON := $(BIN)/python
+CHAPTERS := $(notdir $(wildcard solutions/[0-9][0-9]_*))
+
+# TensorFlow must not write to stderr in graded or rendered cells; nbgrader needs `alembic` on PATH.
+export TF_CPP_MIN_LOG_LEVEL := 3
+export TF_ENABLE_ONEDNN_OPTS := 0
+export PATH := $(BIN):$(PATH)
+
+.PHONY: venv book test lint release chromium clean
+
+venv: $(VENV)/.installed
+
+# Users get `tensorflow` from pyproject.toml; here we install `tensorflow-cpu` instead when there is
+# no NVIDIA GPU, so that one environment never holds both.
+$(VENV)/.installed: pyproject.toml
+	test -x $(PYTHON) || python3 -m venv $(VENV)
+	$(PYTHON) -m pip install --quiet --upgrade pip
+	$(PYTHON) -c 'import shutil, tomllib; \
+	project = tomllib.load(open("pyproject.toml", "rb"))["project"]; \
+	requirements = project["dependencies"] + [r for extra in project["optional-dependencies"].values() for r in extra]; \
+	cpu = shutil.which("nvidia-smi") is None; \
+	print("\n".join(r.replace("tensorflow", "tensorflow-cpu", 1) if cpu and r.startswith("tensorflow>") else r for r in requirements))' \
+	  > $(VENV)/requirements.txt
+	$(PYTHON) -m pip install --quiet -r $(VENV)/requirements.txt
+	$(PYTHON) -m pip install --quiet --no-deps --editable .
+	touch $@
+
+book: venv
+	$(BIN)/jupyter-book build -W -n --keep-going .
+	@echo "Book: file://$(CURDIR)/_build/html/index.html"
+	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ] || [ "$$(uname)" = Darwin ]; then \
+	  $(PYTHON) -m webbrowser -t "file://$(CURDIR)/_build/html/index.html"; fi
+
+# Regenerate the student notebooks in chapters/ from solutions/ (commit the result).
+release: venv
+	for chapter in $(CHAPTERS); do \
+	  $(BIN)/nbgrader generate_assignment "$$chapter" --force --no-db --log-level=WARN || exit 1; \
+	done
+
+lint: venv
+	$(BIN)/ruff check course_utils tests
+	$(BIN)/ruff format --check course_utils tests
+
+chromium:
+	@command -v chromium >/dev/null || { apt-get update && apt-get install -y --no-install-recommends chromium; }
+
+test: venv chromium lint
+	COURSE_PROFILE=fast $(BIN)/jupyter-book build -W -n --keep-going --path-output _build/fast .
+	COURSE_PROFILE=fast BOOK_HTML=_build/fast/_build/html $(BIN)/pytest --nbval-lax tests solutions
+
+clean:
+	rm -rf _build gradebook.db

@@ -1,0 +1,61 @@
+"""Builders for every model the chapters train.
+
+Each builder returns a fresh, untrained model: a scikit-learn pipeline or a Keras 3 model.
+"""
+
+from __future__ import annotations
+
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline, make_pipeline
+from sklearn.preprocessing import FunctionTransformer
+
+
+def _flatten(images):
+    return images.reshape(len(images), -1)
+
+
+def make_logistic_regression(*, C: float = 0.1, max_iter: int = 200) -> Pipeline:
+    """Build the scikit-learn baseline: flatten each image, then multinomial logistic regression.
+
+    Introduced in chapter 01. The pipeline takes images of shape (n, 28, 28) or (n, 784) with
+    pixels scaled to [0, 1]. ``C`` is the inverse regularisation strength: smaller is simpler.
+
+    Parameters
+    ----------
+    C : float
+        Inverse of the L2 penalty, as in `sklearn.linear_model.LogisticRegression`.
+    max_iter : int
+        Iterations of the L-BFGS solver.
+
+    Returns
+    -------
+    sklearn.pipeline.Pipeline
+        Untrained; call ``.fit(x_train, y_train)`` then ``.score(x_test, y_test)``.
+    """
+    if C <= 0:
+        raise ValueError(f"C must be positive; got {C!r}")
+    return make_pipeline(
+        FunctionTransformer(_flatten),
+        LogisticRegression(C=C, max_iter=max_iter),
+    )
+
+
+def make_linear_classifier(input_shape: tuple[int, ...] = (28, 28), num_classes: int = 10):
+    """Build a linear classifier in Keras: flatten, then one dense layer with a softmax.
+
+    Introduced in chapter 02. It has one weight per pixel and class plus one bias per class; the
+    dense layer is named ``"linear"`` so that its (784, 10) kernel can be drawn as ten weight
+    templates with `course_utils.plots.weight_templates`.
+
+    Returns
+    -------
+    keras.Model
+        Untrained and uncompiled; `course_utils.training.fit` compiles and trains it.
+    """
+    import keras
+    from keras import layers
+
+    inputs = keras.Input(shape=input_shape, name="image")
+    flat = layers.Flatten()(inputs)
+    outputs = layers.Dense(num_classes, activation="softmax", name="linear")(flat)
+    return keras.Model(inputs, outputs, name="linear_classifier")

@@ -1,0 +1,124 @@
+"""Figures the chapters draw. Every function returns a matplotlib `Figure` and shows nothing.
+
+The figures are not registered with pyplot, so a notebook shows each one exactly once: as the
+value of the cell, or with ``display(fig)``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from course_utils.data import as_images
+
+
+def digit_grid(
+    images,
+    labels=None,
+    *,
+    predictions=None,
+    ncols: int = 10,
+    cell_size: float = 1.1,
+) -> Figure:
+    """Draw digits in a grid, titled with their label (and prediction, red when wrong).
+
+    Introduced in chapter 01.
+
+    Parameters
+    ----------
+    images : array of shape (n, 28, 28), (n, 28, 28, 1) or (n, 784)
+        At most a few hundred images; draw a slice of a larger set.
+    labels, predictions : array of shape (n,), optional
+        True and predicted classes.
+    ncols : int
+        Images per row.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    images = as_images(images)
+    count = len(images)
+    for name, values in {"labels": labels, "predictions": predictions}.items():
+        if values is not None and len(values) != count:
+            raise ValueError(f"{name} has {len(values)} entries but there are {count} images")
+    nrows = max(1, math.ceil(count / ncols))
+    fig = Figure(figsize=(cell_size * ncols, cell_size * nrows * 1.15), layout="constrained")
+    axes = np.atleast_1d(fig.subplots(nrows, ncols, squeeze=False)).ravel()
+    for index, ax in enumerate(axes):
+        ax.set_axis_off()
+        if index >= count:
+            continue
+        ax.imshow(images[index], cmap="gray_r", interpolation="nearest")
+        if predictions is not None:
+            wrong = labels is not None and predictions[index] != labels[index]
+            title = f"{predictions[index]}" if labels is None else (
+                f"{labels[index]}→{predictions[index]}"
+            )
+            ax.set_title(title, fontsize=9, color="crimson" if wrong else "black")
+        elif labels is not None:
+            ax.set_title(str(labels[index]), fontsize=9)
+    return fig
+
+
+def learning_curves(history: pd.DataFrame, *, metrics: tuple[str, ...] = ("loss", "accuracy")) -> Figure:
+    """Plot training and validation curves, one panel per metric.
+
+    Introduced in chapter 02. ``history`` is `TrainingRun.history` (one row per epoch, columns
+    such as ``loss`` and ``val_loss``), or any DataFrame laid out the same way.
+    """
+    if not isinstance(history, pd.DataFrame):
+        raise TypeError(f"history must be a pandas DataFrame; got {type(history).__name__}")
+    missing = [metric for metric in metrics if metric not in history.columns]
+    if missing:
+        raise ValueError(
+            f"history has no column {missing}; it has {list(history.columns)}"
+        )
+    fig = Figure(figsize=(4.5 * len(metrics), 3.2), layout="constrained")
+    axes = np.atleast_1d(fig.subplots(1, len(metrics)))
+    for ax, metric in zip(axes, metrics, strict=True):
+        ax.plot(history.index, history[metric], marker="o", label="training")
+        if f"val_{metric}" in history.columns:
+            ax.plot(history.index, history[f"val_{metric}"], marker="o", label="validation")
+        ax.set_xlabel(history.index.name or "epoch")
+        ax.set_ylabel(metric)
+        ax.grid(alpha=0.3)
+        ax.legend()
+    return fig
+
+
+def weight_templates(weights, *, class_names=None) -> Figure:
+    """Draw a linear classifier's weights as one 28×28 image per class.
+
+    Introduced in chapter 02. Red pixels raise a class's score, blue pixels lower it; all panels
+    share one colour scale so that they can be compared.
+
+    Parameters
+    ----------
+    weights : array of shape (784, k) or (28, 28, k)
+        The kernel of the dense layer (for Keras, ``layer.kernel`` or ``layer.get_weights()[0]``).
+    class_names : sequence of str, optional
+        Panel titles; defaults to ``0 … k-1``.
+    """
+    weights = np.asarray(weights)
+    if weights.ndim == 2 and weights.shape[0] == 784:
+        weights = weights.reshape(28, 28, -1)
+    if weights.ndim != 3 or weights.shape[:2] != (28, 28):
+        raise ValueError(
+            f"weights must have shape (784, k) or (28, 28, k); got {weights.shape}. "
+            "Pass the dense layer's kernel, not its bias."
+        )
+    num_classes = weights.shape[2]
+    class_names = class_names or [str(index) for index in range(num_classes)]
+    limit = float(np.abs(weights).max()) or 1.0
+    fig = Figure(figsize=(1.3 * num_classes, 1.7), layout="constrained")
+    axes = np.atleast_1d(fig.subplots(1, num_classes))
+    for index, ax in enumerate(axes):
+        image = ax.imshow(weights[:, :, index], cmap="RdBu_r", vmin=-limit, vmax=limit)
+        ax.set_title(class_names[index])
+        ax.set_axis_off()
+    fig.colorbar(image, ax=axes.tolist(), shrink=0.8)
+    return fig

@@ -1,0 +1,21 @@
+"""nbgrader configuration: solutions/ is the source, chapters/ the student release."""
+
+from pathlib import Path
+
+c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
+
+COURSE_ROOT = Path(__file__).resolve().parent
+
+c.CourseDirectory.root = str(COURSE_ROOT)
+c.CourseDirectory.course_id = "digits"
+c.CourseDirectory.source_directory = "solutions"
+c.CourseDirectory.release_directory = "chapters"
+c.CourseDirectory.db_url = f"sqlite:///{COURSE_ROOT / 'gradebook.db'}"
+
+c.ClearSolutions.code_stub = {
+    "python": '# YOUR CODE HERE\nraise NotImplementedError("Write your answer here, then run the tests below.")'
+}
+c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+
+# The fast profile keeps every cell to seconds; the margin covers a slow grading machine.
+c.Execute.timeout = 120
