@@ -55,8 +55,10 @@ def digit_grid(
         ax.imshow(images[index], cmap="gray_r", interpolation="nearest")
         if predictions is not None:
             wrong = labels is not None and predictions[index] != labels[index]
-            title = f"{predictions[index]}" if labels is None else (
-                f"{labels[index]}→{predictions[index]}"
+            title = (
+                f"{predictions[index]}"
+                if labels is None
+                else (f"{labels[index]}→{predictions[index]}")
             )
             ax.set_title(title, fontsize=9, color="crimson" if wrong else "black")
         elif labels is not None:
@@ -64,7 +66,9 @@ def digit_grid(
     return fig
 
 
-def learning_curves(history: pd.DataFrame, *, metrics: tuple[str, ...] = ("loss", "accuracy")) -> Figure:
+def learning_curves(
+    history: pd.DataFrame, *, metrics: tuple[str, ...] = ("loss", "accuracy")
+) -> Figure:
     """Plot training and validation curves, one panel per metric.
 
     Introduced in chapter 02. ``history`` is `TrainingRun.history` (one row per epoch, columns
@@ -74,9 +78,7 @@ def learning_curves(history: pd.DataFrame, *, metrics: tuple[str, ...] = ("loss"
         raise TypeError(f"history must be a pandas DataFrame; got {type(history).__name__}")
     missing = [metric for metric in metrics if metric not in history.columns]
     if missing:
-        raise ValueError(
-            f"history has no column {missing}; it has {list(history.columns)}"
-        )
+        raise ValueError(f"history has no column {missing}; it has {list(history.columns)}")
     fig = Figure(figsize=(4.5 * len(metrics), 3.2), layout="constrained")
     axes = np.atleast_1d(fig.subplots(1, len(metrics)))
     for ax, metric in zip(axes, metrics, strict=True):

@@ -1,0 +1,85 @@
+"""Reading the course's notebooks: chapters, their nbgrader cells and the markers inside them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parents[1]
+CHAPTER_IDS = sorted(
+    path.name for path in (ROOT / "solutions").glob("[0-9][0-9]_*") if path.is_dir()
+)
+
+SOLUTION_BLOCK = re.compile(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", re.DOTALL)
+HIDDEN_BLOCK = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.DOTALL)
+GRADE_SUFFIXES = ("_tests", "_hidden")
+
+
+def solution_path(chapter: str) -> Path:
+    return ROOT / "solutions" / chapter / f"{chapter}.ipynb"
+
+
+def student_path(chapter: str) -> Path:
+    return ROOT / "chapters" / chapter / f"{chapter}.ipynb"
+
+
+def read(path: Path) -> nbformat.NotebookNode:
+    return nbformat.read(path, as_version=4)
+
+
+def nbgrader(cell) -> dict:
+    return cell.metadata.get("nbgrader", {})
+
+
+def exercise_of(grade_id: str) -> str:
+    """The exercise a grade id belongs to: ``ex02_softmax_hidden`` -> ``ex02_softmax``."""
+    for suffix in GRADE_SUFFIXES:
+        if grade_id.endswith(suffix):
+            return grade_id[: -len(suffix)]
+    return grade_id
+
+
+@dataclass(frozen=True)
+class GradeCell:
+    grade_id: str
+    points: float
+    hidden: bool
+    kind: str  # "code" (autograded) or "markdown" (manually graded)
+
+
+def grade_cells(notebook) -> list[GradeCell]:
+    cells = []
+    for cell in notebook.cells:
+        meta = nbgrader(cell)
+        if meta.get("grade"):
+            cells.append(
+                GradeCell(
+                    grade_id=meta["grade_id"],
+                    points=float(meta["points"]),
+                    hidden="### BEGIN HIDDEN TESTS" in cell.source,
+                    kind=cell.cell_type,
+                )
+            )
+    return cells
+
+
+def _block_lines(notebook, pattern: re.Pattern) -> list[str]:
+    # Short lines (``return x``, ``else:``) are left out: they could appear anywhere.
+    lines = []
+    for cell in notebook.cells:
+        for block in pattern.findall(cell.source):
+            lines += [line.strip() for line in block.splitlines() if len(line.strip()) >= 20]
+    return lines
+
+
+def hidden_test_lines(notebook) -> list[str]:
+    """Lines of hidden tests: they must reach neither students nor the book."""
+    return _block_lines(notebook, HIDDEN_BLOCK)
+
+
+def secret_lines(notebook) -> list[str]:
+    """Lines of solution code and hidden tests: they must never reach students."""
+    return _block_lines(notebook, SOLUTION_BLOCK) + hidden_test_lines(notebook)

@@ -1,0 +1,151 @@
+"""Grading self-test: nbgrader scores the blank notebook 0, the solutions full marks, and each
+known mistake loses points on its own exercise and keeps every other exercise's points.
+
+Every chapter is graded once, in its own temporary course directory, with one nbgrader student per
+submission; the scores are read from the gradebook.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import shutil
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbgrader.api import Gradebook
+
+from tests.notebooks import (
+    CHAPTER_IDS,
+    ROOT,
+    exercise_of,
+    grade_cells,
+    nbgrader,
+    read,
+    solution_path,
+    student_path,
+)
+
+NBGRADER = Path(sys.executable).parent / "nbgrader"
+
+
+def mistakes_of(chapter: str) -> dict[str, tuple[str, str]]:
+    return importlib.import_module(f"tests.mistakes.{chapter}").MISTAKES
+
+
+MISTAKE_CASES = [(chapter, name) for chapter in CHAPTER_IDS for name in mistakes_of(chapter)]
+
+
+def answers_of(notebook) -> dict[str, str]:
+    return {
+        nbgrader(cell)["grade_id"]: cell.source
+        for cell in notebook.cells
+        if nbgrader(cell).get("solution")
+    }
+
+
+def submission(chapter: str, replacements: dict[str, str]) -> nbformat.NotebookNode:
+    """The student notebook with the given answer cells filled in."""
+    notebook = read(student_path(chapter))
+    for cell in notebook.cells:
+        grade_id = nbgrader(cell).get("grade_id")
+        if grade_id in replacements:
+            cell.source = replacements[grade_id]
+    return notebook
+
+
+def submissions(chapter: str) -> dict[str, nbformat.NotebookNode]:
+    solved = answers_of(read(solution_path(chapter)))
+    unknown = {cell for cell, _ in mistakes_of(chapter).values()} - set(solved)
+    assert not unknown, f"tests/mistakes/{chapter}.py names unknown answer cells {unknown}"
+    students = {"blank": submission(chapter, {}), "solution": submission(chapter, solved)}
+    for name, (cell, source) in mistakes_of(chapter).items():
+        students[f"mistake-{name}"] = submission(chapter, {**solved, cell: source})
+    return students
+
+
+def grade_chapter(chapter: str, course: Path) -> dict[str, dict[str, float]]:
+    """Autograde every submission of ``chapter``; return each student's score per grade cell."""
+    shutil.copytree(ROOT / "solutions" / chapter, course / "solutions" / chapter)
+    shutil.copy(ROOT / "nbgrader_config.py", course)
+    students = submissions(chapter)
+    for student, notebook in students.items():
+        folder = course / "submitted" / student / chapter
+        folder.mkdir(parents=True)
+        nbformat.write(notebook, folder / f"{chapter}.ipynb")
+    environment = {**os.environ, "PATH": f"{NBGRADER.parent}{os.pathsep}{os.environ['PATH']}"}
+    for command in (["generate_assignment", chapter, "--force"], ["autograde", chapter, "--force"]):
+        subprocess.run(
+            [NBGRADER, *command, "--log-level=ERROR"],
+            cwd=course,
+            env=environment,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+        return {
+            student: {
+                grade.name: grade.score
+                for grade in gradebook.find_submission_notebook(chapter, chapter, student).grades
+            }
+            for student in students
+        }
+
+
+@pytest.fixture(scope="session")
+def scores(tmp_path_factory) -> dict[str, dict[str, dict[str, float]]]:
+    with ThreadPoolExecutor(max_workers=os.cpu_count()) as pool:
+        futures = {
+            chapter: pool.submit(grade_chapter, chapter, tmp_path_factory.mktemp(chapter))
+            for chapter in CHAPTER_IDS
+        }
+        return {chapter: future.result() for chapter, future in futures.items()}
+
+
+def autograded_cells(chapter: str):
+    return [cell for cell in grade_cells(read(solution_path(chapter))) if cell.kind == "code"]
+
+
+@pytest.mark.parametrize("chapter", CHAPTER_IDS)
+def test_blank_notebook_scores_zero(chapter, scores):
+    blank = scores[chapter]["blank"]
+    assert {cell.grade_id: blank[cell.grade_id] for cell in autograded_cells(chapter)} == {
+        cell.grade_id: 0 for cell in autograded_cells(chapter)
+    }
+
+
+@pytest.mark.parametrize("chapter", CHAPTER_IDS)
+def test_solution_scores_full_marks(chapter, scores):
+    solution = scores[chapter]["solution"]
+    assert {cell.grade_id: solution[cell.grade_id] for cell in autograded_cells(chapter)} == {
+        cell.grade_id: cell.points for cell in autograded_cells(chapter)
+    }
+
+
+@pytest.mark.parametrize("chapter", CHAPTER_IDS)
+def test_every_exercise_has_a_known_mistake(chapter):
+    answers = set(answers_of(read(solution_path(chapter)))) - {
+        cell.grade_id for cell in grade_cells(read(solution_path(chapter)))
+    }
+    covered = {cell for cell, _ in mistakes_of(chapter).values()}
+    assert answers <= covered, f"exercises without a mistake in tests/mistakes: {answers - covered}"
+
+
+@pytest.mark.parametrize(("chapter", "mistake"), MISTAKE_CASES)
+def test_mistake_loses_points_on_its_exercise_only(chapter, mistake, scores):
+    exercise = mistakes_of(chapter)[mistake][0]
+    got = scores[chapter][f"mistake-{mistake}"]
+    own = [cell for cell in autograded_cells(chapter) if exercise_of(cell.grade_id) == exercise]
+    others = [cell for cell in autograded_cells(chapter) if exercise_of(cell.grade_id) != exercise]
+    hidden_points = sum(cell.points for cell in own if cell.hidden)
+    assert (
+        sum(got[cell.grade_id] for cell in own) <= sum(cell.points for cell in own) - hidden_points
+    )
+    assert {cell.grade_id: got[cell.grade_id] for cell in others} == {
+        cell.grade_id: cell.points for cell in others
+    }

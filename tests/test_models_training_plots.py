@@ -1,0 +1,120 @@
+"""course_utils.models, training and plots on small synthetic digits."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from course_utils.data import Digits
+from matplotlib.figure import Figure
+
+from course_utils import config, models, plots, training
+
+
+@pytest.fixture(scope="module")
+def digits() -> Digits:
+    """Ten well-separated 'digits': class k lights up row band k. Enough to learn in one epoch."""
+    rng = np.random.default_rng(0)
+
+    def make(count):
+        labels = np.arange(count) % 10
+        images = rng.uniform(0, 0.2, size=(count, 28, 28)).astype("float32")
+        for index, label in enumerate(labels):
+            images[index, 2 * label + 4 : 2 * label + 6] = 1.0
+        return images, labels.astype("int64")
+
+    (x_train, y_train), (x_val, y_val), (x_test, y_test) = make(300), make(50), make(50)
+    return Digits(
+        x_train, y_train, x_val, y_val, x_test, y_test, source="synthetic", is_subset=True
+    )
+
+
+def test_logistic_regression_learns_images_or_flat_rows(digits):
+    model = models.make_logistic_regression().fit(digits.x_train, digits.y_train)
+    assert model.score(digits.x_test, digits.y_test) > 0.95
+    assert model.score(digits.x_test.reshape(-1, 784), digits.y_test) > 0.95
+
+
+def test_logistic_regression_rejects_non_positive_c():
+    with pytest.raises(ValueError, match="C must be positive"):
+        models.make_logistic_regression(C=0)
+
+
+def test_linear_classifier_has_one_weight_per_pixel_and_class():
+    model = models.make_linear_classifier()
+    assert model.get_layer("linear").kernel.shape == (784, 10)
+    assert model.count_params() == 784 * 10 + 10
+
+
+def test_fit_returns_history_per_epoch_and_timing(digits):
+    config.seed_everything(0)
+    run = training.fit(models.make_linear_classifier(), digits, num_epochs=3, learning_rate=0.01)
+    assert list(run.history.index) == [1, 2, 3]
+    assert {"loss", "accuracy", "val_loss", "val_accuracy"} <= set(run.history.columns)
+    assert run.history["loss"].iloc[-1] < run.history["loss"].iloc[0]
+    assert run.final["val_accuracy"] > 0.9 and run.seconds > 0
+    assert training.evaluate(run.model, digits.x_test, digits.y_test)["accuracy"] > 0.9
+
+
+def test_fit_is_reproducible_with_the_same_seed(digits):
+    def final_loss():
+        config.seed_everything(3)
+        return training.fit(models.make_linear_classifier(), digits, num_epochs=1).final["loss"]
+
+    assert final_loss() == final_loss()
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"optimizer": "adamw"}, "optimizer must be one of"),
+        ({"batch_size": 0}, "batch_size must be a positive int"),
+        ({"num_epochs": 2.5}, "num_epochs must be a positive int"),
+        ({"learning_rate": -1}, "learning_rate must be positive"),
+    ],
+)
+def test_fit_rejects_bad_options(digits, options, message):
+    with pytest.raises(ValueError, match=message):
+        training.fit(models.make_linear_classifier(), digits, **options)
+
+
+def test_fit_needs_the_loaded_data_not_arrays(digits):
+    with pytest.raises(TypeError, match="load_mnist"):
+        training.fit(models.make_linear_classifier(), digits.x_train)
+
+
+def test_digit_grid_draws_one_panel_per_image_and_marks_mistakes(digits):
+    predictions = digits.y_test[:12].copy()
+    predictions[0] = (predictions[0] + 1) % 10
+    fig = plots.digit_grid(digits.x_test[:12], digits.y_test[:12], predictions=predictions, ncols=5)
+    assert isinstance(fig, Figure)
+    drawn = [ax for ax in fig.axes if ax.images]
+    assert len(drawn) == 12
+    assert drawn[0].title.get_color() == "crimson" and drawn[1].title.get_color() == "black"
+
+
+def test_digit_grid_rejects_labels_of_another_length(digits):
+    with pytest.raises(ValueError, match="labels has 3 entries but there are 5 images"):
+        plots.digit_grid(digits.x_test[:5], digits.y_test[:3])
+
+
+def test_learning_curves_plots_training_and_validation_per_metric():
+    history = pd.DataFrame({"loss": [1.0, 0.5], "val_loss": [1.1, 0.7], "accuracy": [0.5, 0.8]})
+    fig = plots.learning_curves(history)
+    assert [len(ax.lines) for ax in fig.axes] == [2, 1]
+
+
+def test_learning_curves_names_a_missing_metric():
+    with pytest.raises(ValueError, match="no column"):
+        plots.learning_curves(pd.DataFrame({"loss": [1.0]}), metrics=("accuracy",))
+
+
+def test_weight_templates_share_one_symmetric_colour_scale():
+    weights = np.linspace(-2, 1, 784 * 10).reshape(784, 10)
+    fig = plots.weight_templates(weights)
+    images = [ax.images[0] for ax in fig.axes if ax.images]
+    assert len(images) == 10
+    assert {image.get_clim() for image in images} == {(-2.0, 2.0)}
+
+
+def test_weight_templates_rejects_a_bias_vector():
+    with pytest.raises(ValueError, match="kernel, not its bias"):
+        plots.weight_templates(np.zeros(10))
