@@ -159,3 +159,10 @@ def test_setup_cell_installs_the_pinned_release_on_colab_only(chapter):
     assert 'if "google.colab" in sys.modules:' in setup.source
     assert f'git+{CONFIG["repository"]["url"]}@v{VERSION}"' in setup.source
     assert "from course_utils import" in setup.source
+
+
+@pytest.mark.parametrize("chapter", CHAPTER_IDS)
+def test_written_answers_hold_a_model_answer_without_markers(chapter):
+    for cell in read(solution_path(chapter)).cells:
+        if cell.cell_type == "markdown" and nbgrader(cell).get("solution"):
+            assert "{dropdown}" in cell.source and "BEGIN SOLUTION" not in cell.source
