@@ -5,7 +5,9 @@ Introduced in chapter 01.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
+import io
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -178,13 +180,16 @@ def _first_source(data_dir, seed):
     data_dir = data_dir if data_dir is not None else os.environ.get("COURSE_DATA_DIR") or None
     if data_dir is not None:
         return _from_directory(Path(data_dir))
+    messages = io.StringIO()
     try:
         import keras
 
-        (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
+        with contextlib.redirect_stdout(messages):
+            (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
     except Exception:  # noqa: BLE001 (offline, proxy, broken cache: try the next source)
         pass
     else:
+        print(messages.getvalue(), end="")
         return (
             *_checked(x_train, y_train, "Keras"),
             *_checked(x_test, y_test, "Keras"),

@@ -14,7 +14,7 @@ def _flatten(images):
     return images.reshape(len(images), -1)
 
 
-def make_logistic_regression(*, C: float = 0.1, max_iter: int = 200) -> Pipeline:
+def make_logistic_regression(*, C: float = 0.1, max_iter: int = 500) -> Pipeline:
     """Build the scikit-learn baseline: flatten each image, then multinomial logistic regression.
 
     Introduced in chapter 01. The pipeline takes images of shape (n, 28, 28) or (n, 784) with

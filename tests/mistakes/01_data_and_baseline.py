@@ -1,0 +1,79 @@
+"""Typical wrong answers to chapter 01's exercises, each as (answer cell, replacement source)."""
+
+MISTAKES = {
+    "forgets_to_scale": (
+        "ex01_scale_and_flatten",
+        """
+def scale_and_flatten(images):
+    return images.reshape(len(images), 784).astype(np.float32)
+""",
+    ),
+    "divides_by_the_batch_maximum": (
+        "ex01_scale_and_flatten",
+        """
+def scale_and_flatten(images):
+    rows = images.reshape(len(images), 784).astype(np.float32)
+    return rows / rows.max()
+""",
+    ),
+    "returns_float64": (
+        "ex01_scale_and_flatten",
+        """
+def scale_and_flatten(images):
+    return images.reshape(len(images), 784) / 255
+""",
+    ),
+    "columns_from_the_largest_label": (
+        "ex01_one_hot",
+        """
+def one_hot(labels, num_classes=10):
+    encoded = np.zeros((len(labels), labels.max() + 1), dtype=np.float32)
+    encoded[np.arange(len(labels)), labels] = 1
+    return encoded
+""",
+    ),
+    "ignores_num_classes": (
+        "ex01_one_hot",
+        """
+def one_hot(labels, num_classes=10):
+    return np.eye(10, dtype=np.float32)[labels]
+""",
+    ),
+    "drops_the_last_partial_batch": (
+        "ex01_minibatches",
+        """
+def minibatches(x, y, batch_size, rng):
+    order = rng.permutation(len(x))
+    for start in range(0, len(x) - batch_size + 1, batch_size):
+        chosen = order[start : start + batch_size]
+        yield x[chosen], y[chosen]
+""",
+    ),
+    "does_not_shuffle": (
+        "ex01_minibatches",
+        """
+def minibatches(x, y, batch_size, rng):
+    for start in range(0, len(x), batch_size):
+        yield x[start : start + batch_size], y[start : start + batch_size]
+""",
+    ),
+    "uses_numpy_global_random_state": (
+        "ex01_minibatches",
+        """
+def minibatches(x, y, batch_size, rng):
+    order = np.random.permutation(len(x))
+    for start in range(0, len(x), batch_size):
+        chosen = order[start : start + batch_size]
+        yield x[chosen], y[chosen]
+""",
+    ),
+    "shuffles_images_and_labels_separately": (
+        "ex01_minibatches",
+        """
+def minibatches(x, y, batch_size, rng):
+    x, y = x[rng.permutation(len(x))], y[rng.permutation(len(y))]
+    for start in range(0, len(x), batch_size):
+        yield x[start : start + batch_size], y[start : start + batch_size]
+""",
+    ),
+}
