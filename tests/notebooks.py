@@ -67,11 +67,22 @@ def grade_cells(notebook) -> list[GradeCell]:
 
 
 def _block_lines(notebook, pattern: re.Pattern) -> list[str]:
-    # Short lines (``return x``, ``else:``) are left out: they could appear anywhere.
+    """Lines inside ``pattern``'s blocks that appear nowhere in the notebook's public text.
+
+    Short lines (``return x``, ``else:``) are left out: they could appear anywhere.
+    """
+    public = "\n".join(
+        HIDDEN_BLOCK.sub("", SOLUTION_BLOCK.sub("", cell.source)) for cell in notebook.cells
+    )
+    public_lines = {line.strip() for line in public.splitlines()}
     lines = []
     for cell in notebook.cells:
         for block in pattern.findall(cell.source):
-            lines += [line.strip() for line in block.splitlines() if len(line.strip()) >= 20]
+            lines += [
+                line.strip()
+                for line in block.splitlines()
+                if len(line.strip()) >= 20 and line.strip() not in public_lines
+            ]
     return lines
 
 

@@ -1,0 +1,82 @@
+"""Typical wrong answers to chapter 02's exercises, each as (answer cell, replacement source)."""
+
+MISTAKES = {
+    "softmax_without_subtracting_the_maximum": (
+        "ex02_softmax",
+        """
+def softmax(logits):
+    exponentials = tf.exp(logits)
+    return exponentials / tf.reduce_sum(exponentials, axis=-1, keepdims=True)
+""",
+    ),
+    "softmax_subtracts_the_batch_maximum": (
+        "ex02_softmax",
+        """
+def softmax(logits):
+    exponentials = tf.exp(logits - tf.reduce_max(logits))
+    return exponentials / tf.reduce_sum(exponentials, axis=-1, keepdims=True)
+""",
+    ),
+    "softmax_normalises_columns": (
+        "ex02_softmax",
+        """
+def softmax(logits):
+    exponentials = tf.exp(logits - tf.reduce_max(logits, axis=0, keepdims=True))
+    return exponentials / tf.reduce_sum(exponentials, axis=0, keepdims=True)
+""",
+    ),
+    "cross_entropy_takes_the_log_of_a_softmax": (
+        "ex02_cross_entropy",
+        """
+def cross_entropy(logits, labels):
+    probabilities = tf.nn.softmax(logits, axis=-1)
+    picked = tf.gather(probabilities, labels, axis=1, batch_dims=1)
+    return -tf.reduce_mean(tf.math.log(picked))
+""",
+    ),
+    "cross_entropy_sums_instead_of_averaging": (
+        "ex02_cross_entropy",
+        """
+def cross_entropy(logits, labels):
+    log_probabilities = logits - tf.reduce_logsumexp(logits, axis=-1, keepdims=True)
+    return -tf.reduce_sum(tf.gather(log_probabilities, labels, axis=1, batch_dims=1))
+""",
+    ),
+    "train_step_forgets_the_bias": (
+        "ex02_train_step",
+        """
+def train_step(weights, bias, x, y, learning_rate, loss_fn):
+    with tf.GradientTape() as tape:
+        loss = loss_fn(tf.matmul(x, weights) + bias, y)
+    weights.assign_sub(learning_rate * tape.gradient(loss, weights))
+    return float(loss)
+""",
+    ),
+    "train_step_climbs_the_gradient": (
+        "ex02_train_step",
+        """
+def train_step(weights, bias, x, y, learning_rate, loss_fn):
+    with tf.GradientTape() as tape:
+        loss = loss_fn(tf.matmul(x, weights) + bias, y)
+    weight_gradient, bias_gradient = tape.gradient(loss, [weights, bias])
+    weights.assign_add(learning_rate * weight_gradient)
+    bias.assign_add(learning_rate * bias_gradient)
+    return float(loss)
+""",
+    ),
+    "train_step_ignores_loss_fn": (
+        "ex02_train_step",
+        """
+def train_step(weights, bias, x, y, learning_rate, loss_fn):
+    with tf.GradientTape() as tape:
+        logits = tf.matmul(x, weights) + bias
+        loss = tf.reduce_mean(
+            keras.losses.sparse_categorical_crossentropy(y, logits, from_logits=True)
+        )
+    weight_gradient, bias_gradient = tape.gradient(loss, [weights, bias])
+    weights.assign_sub(learning_rate * weight_gradient)
+    bias.assign_sub(learning_rate * bias_gradient)
+    return float(loss)
+""",
+    ),
+}
