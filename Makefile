@@ -48,7 +48,9 @@ lint: venv
 chromium:
 	@command -v chromium >/dev/null || { apt-get update && apt-get install -y --no-install-recommends chromium; }
 
+# The fast book is built from scratch: its execution cache would not notice changes to course_utils.
 test: venv chromium lint
+	rm -rf _build/fast
 	COURSE_PROFILE=fast $(BIN)/jupyter-book build -W -n --keep-going --path-output _build/fast .
 	COURSE_PROFILE=fast BOOK_HTML=_build/fast/_build/html $(BIN)/pytest --nbval-lax tests solutions
 

@@ -1,18 +1,26 @@
 """Figures the chapters draw. Every function returns a matplotlib `Figure` and shows nothing.
 
-The figures are not registered with pyplot, so a notebook shows each one exactly once: as the
-value of the cell, or with ``display(fig)``.
+A notebook shows a returned figure once, as the value of its cell (or with ``display(fig)``).
 """
 
 from __future__ import annotations
 
 import math
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
 from course_utils.data import as_images
+
+
+def _new_figure(width: float, height: float) -> Figure:
+    # Made through pyplot, which switches on Jupyter's display of figures, then closed so that
+    # Jupyter shows it once, as the cell's value, and not a second time when the cell ends.
+    fig = plt.figure(figsize=(width, height), layout="constrained")
+    plt.close(fig)
+    return fig
 
 
 def digit_grid(
@@ -46,7 +54,7 @@ def digit_grid(
         if values is not None and len(values) != count:
             raise ValueError(f"{name} has {len(values)} entries but there are {count} images")
     nrows = max(1, math.ceil(count / ncols))
-    fig = Figure(figsize=(cell_size * ncols, cell_size * nrows * 1.15), layout="constrained")
+    fig = _new_figure(cell_size * ncols, cell_size * nrows * 1.15)
     axes = np.atleast_1d(fig.subplots(nrows, ncols, squeeze=False)).ravel()
     for index, ax in enumerate(axes):
         ax.set_axis_off()
@@ -79,7 +87,7 @@ def learning_curves(
     missing = [metric for metric in metrics if metric not in history.columns]
     if missing:
         raise ValueError(f"history has no column {missing}; it has {list(history.columns)}")
-    fig = Figure(figsize=(4.5 * len(metrics), 3.2), layout="constrained")
+    fig = _new_figure(4.5 * len(metrics), 3.2)
     axes = np.atleast_1d(fig.subplots(1, len(metrics)))
     for ax, metric in zip(axes, metrics, strict=True):
         ax.plot(history.index, history[metric], marker="o", label="training")
@@ -116,7 +124,7 @@ def weight_templates(weights, *, class_names=None) -> Figure:
     num_classes = weights.shape[2]
     class_names = class_names or [str(index) for index in range(num_classes)]
     limit = float(np.abs(weights).max()) or 1.0
-    fig = Figure(figsize=(1.3 * num_classes, 1.7), layout="constrained")
+    fig = _new_figure(1.3 * num_classes, 1.7)
     axes = np.atleast_1d(fig.subplots(1, num_classes))
     for index, ax in enumerate(axes):
         image = ax.imshow(weights[:, :, index], cmap="RdBu_r", vmin=-limit, vmax=limit)

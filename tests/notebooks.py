@@ -66,31 +66,34 @@ def grade_cells(notebook) -> list[GradeCell]:
     return cells
 
 
-def _block_lines(notebook, pattern: re.Pattern) -> list[str]:
-    """Lines inside ``pattern``'s blocks that appear nowhere in the notebook's public text.
+def _private_lines(notebook, patterns: tuple[re.Pattern, ...]) -> list[str]:
+    """Lines inside the blocks ``patterns`` match that appear nowhere outside such blocks.
 
     Short lines (``return x``, ``else:``) are left out: they could appear anywhere.
     """
-    public = "\n".join(
-        HIDDEN_BLOCK.sub("", SOLUTION_BLOCK.sub("", cell.source)) for cell in notebook.cells
-    )
-    public_lines = {line.strip() for line in public.splitlines()}
+    public_lines = set()
+    for cell in notebook.cells:
+        text = cell.source
+        for pattern in patterns:
+            text = pattern.sub("", text)
+        public_lines |= {line.strip() for line in text.splitlines()}
     lines = []
     for cell in notebook.cells:
-        for block in pattern.findall(cell.source):
-            lines += [
-                line.strip()
-                for line in block.splitlines()
-                if len(line.strip()) >= 20 and line.strip() not in public_lines
-            ]
+        for pattern in patterns:
+            for block in pattern.findall(cell.source):
+                lines += [
+                    line.strip()
+                    for line in block.splitlines()
+                    if len(line.strip()) >= 20 and line.strip() not in public_lines
+                ]
     return lines
 
 
 def hidden_test_lines(notebook) -> list[str]:
-    """Lines of hidden tests: they must reach neither students nor the book."""
-    return _block_lines(notebook, HIDDEN_BLOCK)
+    """Lines only hidden tests hold: they must reach neither students nor the book."""
+    return _private_lines(notebook, (HIDDEN_BLOCK,))
 
 
 def secret_lines(notebook) -> list[str]:
-    """Lines of solution code and hidden tests: they must never reach students."""
-    return _block_lines(notebook, SOLUTION_BLOCK) + hidden_test_lines(notebook)
+    """Lines only solutions and hidden tests hold: they must never reach students."""
+    return _private_lines(notebook, (SOLUTION_BLOCK, HIDDEN_BLOCK))

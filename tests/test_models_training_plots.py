@@ -1,12 +1,14 @@
 """course_utils.models, training and plots on small synthetic digits."""
 
+import io
+
 import numpy as np
 import pandas as pd
 import pytest
-from course_utils.data import Digits
 from matplotlib.figure import Figure
 
 from course_utils import config, models, plots, training
+from course_utils.data import Digits
 
 
 @pytest.fixture(scope="module")
@@ -118,3 +120,16 @@ def test_weight_templates_share_one_symmetric_colour_scale():
 def test_weight_templates_rejects_a_bias_vector():
     with pytest.raises(ValueError, match="kernel, not its bias"):
         plots.weight_templates(np.zeros(10))
+
+
+def test_plots_leave_no_figure_open_for_jupyter_to_show_twice(digits):
+    import matplotlib.pyplot as plt
+
+    figures = [
+        plots.digit_grid(digits.x_test[:3]),
+        plots.learning_curves(pd.DataFrame({"loss": [1.0, 0.5]}), metrics=("loss",)),
+        plots.weight_templates(np.zeros((784, 10))),
+    ]
+    assert plt.get_fignums() == []
+    for figure in figures:
+        figure.savefig(io.BytesIO(), format="png")
