@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import gzip
 import io
+import numbers
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +31,7 @@ IDX_NAMES = {
 IDX_MAGIC = {2051: 3, 2049: 1}  # magic number -> number of dimensions (images, labels)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Digits:
     """MNIST split into training, validation and test sets, and where it came from.
 
@@ -115,7 +116,11 @@ def load_mnist(
     is_subset = len(x_train) + len(x_test) < 70_000
     if validation_size is None:
         validation_size = 5_000 if len(x_train) >= 50_000 else len(x_train) // 10
-    if not isinstance(validation_size, int) or not 1 <= validation_size < len(x_train):
+    if (
+        isinstance(validation_size, bool)
+        or not isinstance(validation_size, numbers.Integral)
+        or not 1 <= validation_size < len(x_train)
+    ):
         raise ValueError(
             f"validation_size must be an int from 1 to {len(x_train) - 1} (there are "
             f"{len(x_train):,} training images); got {validation_size!r}"
@@ -167,12 +172,12 @@ def as_images(x) -> np.ndarray:
     if x.ndim == 4 and x.shape[1:] == (28, 28, 1):
         return x[..., 0]
     hint = (
-        " did you pass a single image? Use x[None] or x[i:i+1]."
+        ": did you pass a single image? Use x[None] or x[i:i+1]"
         if x.shape in {(28, 28), (784,)}
         else ""
     )
     raise ValueError(
-        f"images must have shape (n, 28, 28), (n, 28, 28, 1) or (n, 784); got {x.shape}:{hint}"
+        f"images must have shape (n, 28, 28), (n, 28, 28, 1) or (n, 784); got {x.shape}{hint}"
     )
 
 

@@ -223,6 +223,15 @@ def test_as_images_rejects_other_shapes(shape):
         data.as_images(np.zeros(shape))
 
 
+def test_as_images_suggests_a_batch_of_one_for_a_single_image():
+    with pytest.raises(ValueError, match=r"got \(28, 28\): did you pass a single image"):
+        data.as_images(np.zeros((28, 28)))
+
+
+def test_load_mnist_accepts_a_numpy_integer_validation_size():
+    assert len(data.load_mnist(profile="full", validation_size=np.int64(100)).x_val) == 100
+
+
 def test_as_images_rejects_non_numbers():
     with pytest.raises(TypeError, match="numbers"):
         data.as_images(np.array([["a"] * 784]))
