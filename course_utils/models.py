@@ -59,3 +59,44 @@ def make_linear_classifier(input_shape: tuple[int, ...] = (28, 28), num_classes:
     flat = layers.Flatten()(inputs)
     outputs = layers.Dense(num_classes, activation="softmax", name="linear")(flat)
     return keras.Model(inputs, outputs, name="linear_classifier")
+
+
+def make_mlp(
+    hidden_units: tuple[int, ...] = (256,),
+    *,
+    input_shape: tuple[int, ...] = (28, 28),
+    num_classes: int = 10,
+    dropout_rate: float = 0.0,
+):
+    """Build a multilayer perceptron: flatten, ReLU hidden layers, then a softmax layer.
+
+    Introduced in chapter 03. ``hidden_units`` lists the width of each hidden layer, so
+    ``(1500,)`` is one hidden layer of 1,500 units and ``(512, 256)`` two layers. With
+    ``dropout_rate`` above zero, a dropout layer follows every hidden layer. The hidden layers
+    are named ``hidden_1``, ``hidden_2``, ….
+
+    Returns
+    -------
+    keras.Model
+        Untrained and uncompiled; `course_utils.training.fit` compiles and trains it.
+    """
+    import keras
+    from keras import layers
+
+    if not hidden_units or any(
+        not isinstance(units, int) or isinstance(units, bool) or units < 1 for units in hidden_units
+    ):
+        raise ValueError(
+            f"hidden_units must be a non-empty sequence of positive ints; got {hidden_units!r}"
+        )
+    if not 0 <= dropout_rate < 1:
+        raise ValueError(f"dropout_rate must be in [0, 1); got {dropout_rate!r}")
+    inputs = keras.Input(shape=input_shape, name="image")
+    x = layers.Flatten()(inputs)
+    for index, units in enumerate(hidden_units, start=1):
+        x = layers.Dense(units, activation="relu", name=f"hidden_{index}")(x)
+        if dropout_rate:
+            x = layers.Dropout(dropout_rate)(x)
+    outputs = layers.Dense(num_classes, activation="softmax", name="output")(x)
+    name = "mlp_" + "_".join(str(units) for units in hidden_units)
+    return keras.Model(inputs, outputs, name=name)

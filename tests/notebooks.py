@@ -67,16 +67,17 @@ def grade_cells(notebook) -> list[GradeCell]:
 
 
 def _private_lines(notebook, patterns: tuple[re.Pattern, ...]) -> list[str]:
-    """Lines inside the blocks ``patterns`` match that appear nowhere outside such blocks.
+    """Lines inside the blocks ``patterns`` match that appear nowhere in the rest of the text.
 
     Short lines (``return x``, ``else:``) are left out: they could appear anywhere.
     """
-    public_lines = set()
+    public_parts = []
     for cell in notebook.cells:
         text = cell.source
         for pattern in patterns:
             text = pattern.sub("", text)
-        public_lines |= {line.strip() for line in text.splitlines()}
+        public_parts.append(text)
+    public = "\n".join(public_parts)
     lines = []
     for cell in notebook.cells:
         for pattern in patterns:
@@ -84,7 +85,7 @@ def _private_lines(notebook, patterns: tuple[re.Pattern, ...]) -> list[str]:
                 lines += [
                     line.strip()
                     for line in block.splitlines()
-                    if len(line.strip()) >= 20 and line.strip() not in public_lines
+                    if len(line.strip()) >= 20 and line.strip() not in public
                 ]
     return lines
 

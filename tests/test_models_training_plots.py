@@ -133,3 +133,22 @@ def test_plots_leave_no_figure_open_for_jupyter_to_show_twice(digits):
     assert plt.get_fignums() == []
     for figure in figures:
         figure.savefig(io.BytesIO(), format="png")
+
+
+def test_mlp_has_the_requested_hidden_layers():
+    model = models.make_mlp((32, 16), dropout_rate=0.2)
+    assert [model.get_layer(f"hidden_{i}").units for i in (1, 2)] == [32, 16]
+    assert model.count_params() == (784 * 32 + 32) + (32 * 16 + 16) + (16 * 10 + 10)
+    assert sum(type(layer).__name__ == "Dropout" for layer in model.layers) == 2
+
+
+@pytest.mark.parametrize("hidden_units", [(), (0,), (16.5,), [True]])
+def test_mlp_rejects_bad_hidden_units(hidden_units):
+    with pytest.raises(ValueError, match="hidden_units"):
+        models.make_mlp(hidden_units)
+
+
+def test_mlp_learns_the_synthetic_digits(digits):
+    config.seed_everything(0)
+    run = training.fit(models.make_mlp((32,)), digits, num_epochs=3, learning_rate=0.01)
+    assert run.final["val_accuracy"] > 0.9
