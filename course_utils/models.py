@@ -100,3 +100,62 @@ def make_mlp(
     outputs = layers.Dense(num_classes, activation="softmax", name="output")(x)
     name = "mlp_" + "_".join(str(units) for units in hidden_units)
     return keras.Model(inputs, outputs, name=name)
+
+
+def make_cnn(
+    input_shape: tuple[int, ...] = (28, 28),
+    num_classes: int = 10,
+    *,
+    filters: tuple[int, ...] = (32, 64),
+    kernel_size: int = 5,
+    downsampling: str = "pool",
+    dense_units: int = 128,
+    dropout_rate: float = 0.5,
+    batch_norm: bool = False,
+    augment: bool = False,
+):
+    """Build a convolutional network: conv blocks, then a dense layer, dropout and a softmax.
+
+    Introduced in chapter 04. Each entry of ``filters`` adds a block ``conv_1``, ``conv_2``, … of
+    ReLU convolutions with "same" padding that halves the image, either with 2×2 max pooling
+    (``downsampling="pool"``) or with a stride of 2 (``"stride"``). ``batch_norm`` normalises each
+    convolution's output (momentum 0.9, which suits short trainings) and ``augment`` shifts
+    training images by up to 10% of their size. ``dense_units=0`` leaves out the dense layer.
+
+    Returns
+    -------
+    keras.Model
+        Untrained and uncompiled; `course_utils.training.fit` compiles and trains it.
+    """
+    import keras
+    from keras import layers
+
+    if downsampling not in ("pool", "stride"):
+        raise ValueError(f"downsampling must be 'pool' or 'stride'; got {downsampling!r}")
+    if not filters or any(not isinstance(count, int) or count < 1 for count in filters):
+        raise ValueError(f"filters must be a non-empty sequence of positive ints; got {filters!r}")
+    if not 0 <= dropout_rate < 1:
+        raise ValueError(f"dropout_rate must be in [0, 1); got {dropout_rate!r}")
+    inputs = keras.Input(shape=input_shape, name="image")
+    x = layers.Reshape((*input_shape[:2], 1))(inputs) if len(input_shape) == 2 else inputs
+    if augment:
+        x = layers.RandomTranslation(0.1, 0.1, fill_mode="constant", name="shift")(x)
+    for index, count in enumerate(filters, start=1):
+        strides = 2 if downsampling == "stride" else 1
+        if batch_norm:
+            x = layers.Conv2D(count, kernel_size, strides, padding="same", use_bias=False)(x)
+            x = layers.BatchNormalization(momentum=0.9)(x)
+            x = layers.ReLU(name=f"conv_{index}")(x)
+        else:
+            x = layers.Conv2D(
+                count, kernel_size, strides, padding="same", activation="relu", name=f"conv_{index}"
+            )(x)
+        if downsampling == "pool":
+            x = layers.MaxPooling2D(2)(x)
+    x = layers.Flatten()(x)
+    if dense_units:
+        x = layers.Dense(dense_units, activation="relu", name="dense")(x)
+    if dropout_rate:
+        x = layers.Dropout(dropout_rate)(x)
+    outputs = layers.Dense(num_classes, activation="softmax", name="output")(x)
+    return keras.Model(inputs, outputs, name=f"cnn_{downsampling}_" + "_".join(map(str, filters)))

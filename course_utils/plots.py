@@ -132,3 +132,30 @@ def weight_templates(weights, *, class_names=None) -> Figure:
         ax.set_axis_off()
     fig.colorbar(image, ax=axes.tolist(), shrink=0.8)
     return fig
+
+
+def feature_maps(images, maps, *, max_channels: int = 8) -> Figure:
+    """Draw each image next to its first feature maps, one row per image.
+
+    Introduced in chapter 04. ``maps`` has shape (n, height, width, channels), as returned by
+    `course_utils.explain.activations` for a convolution layer; bright means strongly active.
+    """
+    images = as_images(images)
+    maps = np.asarray(maps)
+    if maps.ndim != 4 or len(maps) != len(images):
+        raise ValueError(
+            f"maps must have shape (n, height, width, channels) with n = {len(images)} images; "
+            f"got {maps.shape}"
+        )
+    channels = min(max_channels, maps.shape[-1])
+    fig = _new_figure(1.1 * (channels + 1), 1.15 * len(images))
+    axes = fig.subplots(len(images), channels + 1, squeeze=False)
+    for row, (image, image_maps) in enumerate(zip(images, maps, strict=True)):
+        axes[row, 0].imshow(image, cmap="gray_r")
+        for channel in range(channels):
+            axes[row, channel + 1].imshow(image_maps[:, :, channel], cmap="viridis")
+            if row == 0:
+                axes[row, channel + 1].set_title(f"map {channel}", fontsize=8)
+    for ax in axes.ravel():
+        ax.set_axis_off()
+    return fig

@@ -152,3 +152,51 @@ def test_mlp_learns_the_synthetic_digits(digits):
     config.seed_everything(0)
     run = training.fit(models.make_mlp((32,)), digits, num_epochs=3, learning_rate=0.01)
     assert run.final["val_accuracy"] > 0.9
+
+
+@pytest.mark.parametrize("downsampling", ["pool", "stride"])
+def test_cnn_halves_the_image_in_each_block(downsampling):
+    model = models.make_cnn(filters=(8, 16), downsampling=downsampling)
+    flat = next(layer for layer in model.layers if type(layer).__name__ == "Flatten")
+    assert flat.output.shape[1] == 7 * 7 * 16
+    assert model.output_shape == (None, 10)
+
+
+def test_cnn_with_batch_norm_learns_the_synthetic_digits(digits):
+    config.seed_everything(0)
+    model = models.make_cnn(filters=(8, 16), dense_units=0, dropout_rate=0.0, batch_norm=True)
+    run = training.fit(model, digits, num_epochs=3, learning_rate=0.01)
+    assert run.final["val_accuracy"] > 0.9
+
+
+def test_cnn_shifts_images_while_training_only(digits):
+    import keras
+
+    model = models.make_cnn(filters=(4,), augment=True)
+    shift = keras.Model(model.inputs, model.get_layer("shift").output)
+    images = digits.x_test[:8]
+    config.seed_everything(0)
+    assert np.allclose(shift(images, training=False).numpy()[..., 0], images)
+    assert not np.allclose(shift(images, training=True).numpy()[..., 0], images)
+
+
+def test_cnn_rejects_an_unknown_downsampling():
+    with pytest.raises(ValueError, match="downsampling must be"):
+        models.make_cnn(downsampling="avg")
+
+
+def test_activations_of_a_conv_layer_are_feature_maps(digits):
+    from course_utils import explain
+
+    model = models.make_cnn(filters=(4,))
+    maps = explain.activations(model, "conv_1", digits.x_test[:3])
+    assert maps.shape == (3, 28, 28, 4) and (maps >= 0).all()
+    fig = plots.feature_maps(digits.x_test[:3], maps, max_channels=2)
+    assert sum(1 for ax in fig.axes if ax.images) == 3 * 3
+
+
+def test_activations_name_the_layers_a_model_has():
+    from course_utils import explain
+
+    with pytest.raises(ValueError, match="has no layer 'conv_9'"):
+        explain.activations(models.make_cnn(filters=(4,)), "conv_9", np.zeros((1, 28, 28)))
