@@ -11,6 +11,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from course_utils.data import as_images
 
@@ -94,6 +95,7 @@ def learning_curves(
         if f"val_{metric}" in history.columns:
             ax.plot(history.index, history[f"val_{metric}"], marker="o", label="validation")
         ax.set_xlabel(history.index.name or "epoch")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_ylabel(metric)
         ax.grid(alpha=0.3)
         ax.legend()
