@@ -230,7 +230,7 @@ def _from_directory(folder: Path):
         )
     idx_files = {key: _find_idx(folder, names) for key, names in IDX_NAMES.items()}
     if all(idx_files.values()):
-        arrays = {key: _read_idx(path) for key, path in idx_files.items()}
+        arrays = {key: read_idx(path) for key, path in idx_files.items()}
         return (
             *_checked(arrays["x_train"], arrays["y_train"], "IDX training files"),
             *_checked(arrays["x_test"], arrays["y_test"], "IDX test files"),
@@ -268,7 +268,22 @@ def _find_idx(folder: Path, names: tuple[str, ...]) -> Path | None:
     return None
 
 
-def _read_idx(path: Path) -> np.ndarray:
+def read_idx(path: str | os.PathLike) -> np.ndarray:
+    """Read one MNIST IDX file (images or labels, gzipped or not) into a uint8 array.
+
+    Introduced in chapter 01 (`load_mnist` reads folders of them); the benchmarks use it to read
+    the official test set on its own.
+
+    Raises
+    ------
+    FileNotFoundError
+        If there is no file at ``path``.
+    ValueError
+        If the file is truncated, corrupt or not an IDX file.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no IDX file at {path}")
     opener = gzip.open if path.suffix == ".gz" else open
     try:
         with opener(path, "rb") as file:

@@ -73,6 +73,14 @@ def test_load_mnist_reads_dotted_idx_names(tmp_path):
     assert len(data.load_mnist(folder, validation_size=10, profile="full").x_test) == 20
 
 
+def test_read_idx_returns_one_file_and_names_a_missing_one(tmp_path):
+    images = digits_arrays(5)[0]
+    write_idx(tmp_path / "images-idx3-ubyte.gz", images, compress=True)
+    np.testing.assert_array_equal(data.read_idx(tmp_path / "images-idx3-ubyte.gz"), images)
+    with pytest.raises(FileNotFoundError, match="labels-idx1-ubyte"):
+        data.read_idx(tmp_path / "labels-idx1-ubyte")
+
+
 def test_load_mnist_reads_a_keras_npz_archive(tmp_path):
     (x_train, y_train), (x_test, y_test) = digits_arrays(30), digits_arrays(10, seed=1)
     np.savez(tmp_path / "mnist.npz", x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test)
