@@ -10,7 +10,7 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export TF_ENABLE_ONEDNN_OPTS := 0
 export PATH := $(BIN):$(PATH)
 
-.PHONY: venv book test lint release chromium clean
+.PHONY: venv book test lint release chromium bench clean
 
 venv: $(VENV)/.installed
 
@@ -42,8 +42,14 @@ release: venv
 	done
 
 lint: venv
-	$(BIN)/ruff check course_utils tests
-	$(BIN)/ruff format --check course_utils tests
+	$(BIN)/ruff check course_utils tests bench
+	$(BIN)/ruff format --check course_utils tests bench
+
+# Course models beside the seeds' own; tests on the official MNIST test set when MNIST_TEST_DIR
+# holds its two t10k IDX files.
+MNIST_TEST_DIR ?= ../shared/data/mnist-test
+bench: venv
+	$(PYTHON) -m bench.models $(if $(wildcard $(MNIST_TEST_DIR)/t10k-*),--data-dir $(MNIST_TEST_DIR))
 
 chromium:
 	@command -v chromium >/dev/null || { apt-get update && apt-get install -y --no-install-recommends chromium; }
