@@ -99,6 +99,34 @@ def device() -> str:
     return f"CPU ({os.cpu_count()} cores)"
 
 
+def configure_device() -> str:
+    """Set Keras up for the device TensorFlow found, and return its `device` description.
+
+    Introduced in chapter 01; `report` calls it, so every chapter runs it before building a model.
+    TensorFlow places work on a GPU by itself when there is one. On a GPU this function lets
+    TensorFlow allocate memory as needed (Colab shares the GPU with other notebooks) and turns on
+    mixed precision: layers compute in float16 and keep float32 weights, and the course's models
+    keep their softmax in float32. On a CPU it keeps float32 and XLA compilation off, because
+    both were slower there for networks of this size. Models built before the call keep the
+    precision they were built with.
+    """
+    import keras
+    import tensorflow as tf
+
+    gpus = tf.config.list_physical_devices("GPU")
+    if gpus:
+        for gpu in gpus:
+            try:
+                tf.config.experimental.set_memory_growth(gpu, True)
+            except RuntimeError:
+                pass  # the GPU is already initialised; its memory setting can no longer change
+        keras.mixed_precision.set_global_policy("mixed_float16")
+    else:
+        keras.mixed_precision.set_global_policy("float32")
+        tf.config.optimizer.set_jit(False)
+    return device()
+
+
 def stale_packages(names: tuple[str, ...] = ("numpy", "tensorflow", "keras")) -> list[str]:
     """List packages whose imported version differs from the installed one.
 
@@ -124,12 +152,12 @@ def stale_packages(names: tuple[str, ...] = ("numpy", "tensorflow", "keras")) ->
 
 
 def report(data: object | None = None) -> str:
-    """Print and return one line saying where this notebook runs.
+    """Set up the device, then print and return one line saying where this notebook runs.
 
-    Introduced in chapter 01. Versions, device, profile and, when ``data`` (a `Digits` from
-    `course_utils.data.load_mnist`) is given, the data source, so that every screenshot a student
-    shares says where it ran. If a package changed underneath the running session, a second line
-    says to restart it.
+    Introduced in chapter 01. Calls `configure_device`, then prints versions, device, profile
+    and, when ``data`` (a `Digits` from `course_utils.data.load_mnist`) is given, the data source,
+    so that every screenshot a student shares says where it ran. If a package changed underneath
+    the running session, a second line says to restart it.
     """
     import keras
     import tensorflow as tf
@@ -138,7 +166,7 @@ def report(data: object | None = None) -> str:
         f"Python {platform.python_version()}",
         f"TensorFlow {tf.__version__}",
         f"Keras {keras.__version__}",
-        device(),
+        configure_device(),
         f"profile {profile()}",
     ]
     if data is not None:

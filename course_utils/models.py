@@ -57,7 +57,7 @@ def make_linear_classifier(input_shape: tuple[int, ...] = (28, 28), num_classes:
 
     inputs = keras.Input(shape=input_shape, name="image")
     flat = layers.Flatten()(inputs)
-    outputs = layers.Dense(num_classes, activation="softmax", name="linear")(flat)
+    outputs = layers.Dense(num_classes, activation="softmax", dtype="float32", name="linear")(flat)
     return keras.Model(inputs, outputs, name="linear_classifier")
 
 
@@ -97,7 +97,7 @@ def make_mlp(
         x = layers.Dense(units, activation="relu", name=f"hidden_{index}")(x)
         if dropout_rate:
             x = layers.Dropout(dropout_rate)(x)
-    outputs = layers.Dense(num_classes, activation="softmax", name="output")(x)
+    outputs = layers.Dense(num_classes, activation="softmax", dtype="float32", name="output")(x)
     name = "mlp_" + "_".join(str(units) for units in hidden_units)
     return keras.Model(inputs, outputs, name=name)
 
@@ -157,5 +157,5 @@ def make_cnn(
         x = layers.Dense(dense_units, activation="relu", name="dense")(x)
     if dropout_rate:
         x = layers.Dropout(dropout_rate)(x)
-    outputs = layers.Dense(num_classes, activation="softmax", name="output")(x)
+    outputs = layers.Dense(num_classes, activation="softmax", dtype="float32", name="output")(x)
     return keras.Model(inputs, outputs, name=f"cnn_{downsampling}_" + "_".join(map(str, filters)))

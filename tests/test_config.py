@@ -82,3 +82,53 @@ def test_stale_packages_names_a_module_loaded_at_another_version(monkeypatch):
     assert config.stale_packages(("numpy",)) == [
         f"numpy 0.0.1 is loaded but {np.__version__} is installed"
     ]
+
+
+@pytest.fixture
+def restore_precision_policy():
+    import keras
+
+    policy = keras.mixed_precision.global_policy()
+    yield
+    keras.mixed_precision.set_global_policy(policy)
+
+
+def test_configure_device_keeps_float32_and_no_xla_on_a_cpu(restore_precision_policy):
+    import keras
+    import tensorflow as tf
+
+    keras.mixed_precision.set_global_policy("mixed_float16")
+    assert config.configure_device().startswith("CPU")
+    assert keras.mixed_precision.global_policy().name == "float32"
+    assert not tf.config.optimizer.get_jit()
+
+
+def test_configure_device_turns_on_mixed_precision_and_memory_growth_on_a_gpu(
+    monkeypatch, restore_precision_policy
+):
+    import keras
+    import tensorflow as tf
+
+    gpu = tf.config.PhysicalDevice(name="/physical_device:GPU:0", device_type="GPU")
+    grown = []
+    monkeypatch.setattr(tf.config, "list_physical_devices", lambda kind=None: [gpu])
+    monkeypatch.setattr(
+        tf.config.experimental, "set_memory_growth", lambda device, on: grown.append((device, on))
+    )
+    monkeypatch.setattr(
+        tf.config.experimental, "get_device_details", lambda device: {"device_name": "Tesla T4"}
+    )
+    assert config.configure_device() == "GPU (Tesla T4)"
+    assert keras.mixed_precision.global_policy().name == "mixed_float16"
+    assert grown == [(gpu, True)]
+
+
+def test_models_keep_their_softmax_in_float32_under_mixed_precision(restore_precision_policy):
+    import keras
+
+    from course_utils import models
+
+    keras.mixed_precision.set_global_policy("mixed_float16")
+    for model in (models.make_linear_classifier(), models.make_mlp((8,)), models.make_cnn()):
+        assert model.layers[1].compute_dtype == "float16"
+        assert model.output.dtype == "float32"
