@@ -10,12 +10,13 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export TF_ENABLE_ONEDNN_OPTS := 0
 export PATH := $(BIN):$(PATH)
 
-.PHONY: venv book test lint release chromium bench clean
+.PHONY: venv book test test-gpu lint release chromium bench clean
 
 venv: $(VENV)/.installed
 
 # Users get `tensorflow` from pyproject.toml; here we install `tensorflow-cpu` instead when there is
-# no NVIDIA GPU, so that one environment never holds both.
+# no NVIDIA GPU, so that one environment never holds both, and `tensorflow[and-cuda]` (CUDA from
+# PyPI) when there is one.
 $(VENV)/.installed: pyproject.toml
 	test -x $(PYTHON) || python3 -m venv $(VENV)
 	$(PYTHON) -m pip install --quiet --upgrade pip
@@ -23,7 +24,8 @@ $(VENV)/.installed: pyproject.toml
 	project = tomllib.load(open("pyproject.toml", "rb"))["project"]; \
 	requirements = project["dependencies"] + [r for extra in project["optional-dependencies"].values() for r in extra]; \
 	cpu = shutil.which("nvidia-smi") is None; \
-	print("\n".join(r.replace("tensorflow", "tensorflow-cpu", 1) if cpu and r.startswith("tensorflow>") else r for r in requirements))' \
+	tensorflow = "tensorflow-cpu" if cpu else "tensorflow[and-cuda]"; \
+	print("\n".join(r.replace("tensorflow", tensorflow, 1) if r.startswith("tensorflow>") else r for r in requirements))' \
 	  > $(VENV)/requirements.txt
 	$(PYTHON) -m pip install --quiet -r $(VENV)/requirements.txt
 	$(PYTHON) -m pip install --quiet --no-deps --editable .
@@ -59,6 +61,11 @@ test: venv chromium lint
 	rm -rf _build/fast
 	COURSE_PROFILE=fast $(BIN)/jupyter-book build -W -n --keep-going --path-output _build/fast .
 	COURSE_PROFILE=fast BOOK_HTML=_build/fast/_build/html $(BIN)/pytest --nbval-lax tests solutions
+
+# The solution notebooks in the full profile on a GPU (the CI job of a self-hosted `gpu` runner).
+test-gpu: venv
+	$(PYTHON) -c 'import tensorflow as tf; assert tf.config.list_physical_devices("GPU"), "TensorFlow sees no GPU"'
+	COURSE_PROFILE=full $(BIN)/pytest --nbval-lax solutions
 
 clean:
 	rm -rf _build gradebook.db
