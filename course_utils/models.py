@@ -14,6 +14,23 @@ def _flatten(images):
     return images.reshape(len(images), -1)
 
 
+def _shift(inputs, input_shape, max_shift):
+    """Random shifts of up to ``max_shift`` of the image size, in training only."""
+    from keras import layers
+
+    if not 0 < max_shift < 0.5:
+        raise ValueError(f"max_shift must be a fraction in (0, 0.5); got {max_shift!r}")
+    if len(input_shape) == 2:
+        shifted = layers.Reshape((*input_shape, 1))(inputs)
+        shifted = layers.RandomTranslation(
+            max_shift, max_shift, fill_mode="constant", name="shift"
+        )(shifted)
+        return layers.Reshape(input_shape)(shifted)
+    return layers.RandomTranslation(max_shift, max_shift, fill_mode="constant", name="shift")(
+        inputs
+    )
+
+
 def make_logistic_regression(*, C: float = 0.1, max_iter: int = 500) -> Pipeline:
     """Build the scikit-learn baseline: flatten each image, then multinomial logistic regression.
 
@@ -67,12 +84,16 @@ def make_mlp(
     input_shape: tuple[int, ...] = (28, 28),
     num_classes: int = 10,
     dropout_rate: float = 0.0,
+    augment: bool = False,
+    max_shift: float = 0.1,
 ):
     """Build a multilayer perceptron: flatten, ReLU hidden layers, then a softmax layer.
 
     Introduced in chapter 03. ``hidden_units`` lists the width of each hidden layer, so
     ``(1500,)`` is one hidden layer of 1,500 units and ``(512, 256)`` two layers. With
-    ``dropout_rate`` above zero, a dropout layer follows every hidden layer. The hidden layers
+    ``dropout_rate`` above zero, a dropout layer follows every hidden layer. ``augment`` shifts
+    each training image by up to ``max_shift`` of its size (as a fraction; 0.1 is up to 2.8
+    pixels), differently every epoch; evaluation sees the images unshifted. The hidden layers
     are named ``hidden_1``, ``hidden_2``, ….
 
     Returns
@@ -92,7 +113,8 @@ def make_mlp(
     if not 0 <= dropout_rate < 1:
         raise ValueError(f"dropout_rate must be in [0, 1); got {dropout_rate!r}")
     inputs = keras.Input(shape=input_shape, name="image")
-    x = layers.Flatten()(inputs)
+    x = _shift(inputs, input_shape, max_shift) if augment else inputs
+    x = layers.Flatten()(x)
     for index, units in enumerate(hidden_units, start=1):
         x = layers.Dense(units, activation="relu", name=f"hidden_{index}")(x)
         if dropout_rate:
@@ -113,6 +135,7 @@ def make_cnn(
     dropout_rate: float = 0.5,
     batch_norm: bool = False,
     augment: bool = False,
+    max_shift: float = 0.1,
 ):
     """Build a convolutional network: conv blocks, then a dense layer, dropout and a softmax.
 
@@ -120,7 +143,8 @@ def make_cnn(
     ReLU convolutions with "same" padding that halves the image, either with 2×2 max pooling
     (``downsampling="pool"``) or with a stride of 2 (``"stride"``). ``batch_norm`` normalises each
     convolution's output (momentum 0.9, which suits short trainings) and ``augment`` shifts
-    training images by up to 10% of their size. ``dense_units=0`` leaves out the dense layer.
+    training images by up to ``max_shift`` of their size (as `make_mlp` does). ``dense_units=0``
+    leaves out the dense layer.
 
     Returns
     -------
@@ -137,9 +161,9 @@ def make_cnn(
     if not 0 <= dropout_rate < 1:
         raise ValueError(f"dropout_rate must be in [0, 1); got {dropout_rate!r}")
     inputs = keras.Input(shape=input_shape, name="image")
-    x = layers.Reshape((*input_shape[:2], 1))(inputs) if len(input_shape) == 2 else inputs
-    if augment:
-        x = layers.RandomTranslation(0.1, 0.1, fill_mode="constant", name="shift")(x)
+    x = _shift(inputs, input_shape, max_shift) if augment else inputs
+    if len(input_shape) == 2:
+        x = layers.Reshape((*input_shape, 1))(x)
     for index, count in enumerate(filters, start=1):
         strides = 2 if downsampling == "stride" else 1
         if batch_norm:

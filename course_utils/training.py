@@ -5,6 +5,7 @@ Introduced in chapter 02.
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass
 
@@ -35,6 +36,7 @@ def fit(
     batch_size: int = 32,
     learning_rate: float = 1e-3,
     optimizer: str = "adam",
+    schedule: str = "constant",
     verbose: int = 0,
 ) -> TrainingRun:
     """Compile ``model`` for ten-class classification and train it on ``data``.
@@ -53,6 +55,10 @@ def fit(
         The usual knobs; ``learning_rate`` goes to the optimizer.
     optimizer : {"adam", "sgd"}
         The optimizer's name.
+    schedule : {"constant", "cosine"}
+        ``"constant"`` keeps ``learning_rate`` throughout; ``"cosine"`` (chapter 03) starts there
+        and lowers it along a half cosine to zero at the last step, so that training takes large
+        steps first and settles at the end.
     verbose : int
         Keras' progress output (0 is silent).
 
@@ -74,13 +80,19 @@ def fit(
     for name, value in {"batch_size": batch_size, "num_epochs": num_epochs}.items():
         if value is not None and (not isinstance(value, int) or value < 1):
             raise ValueError(f"{name} must be a positive int; got {value!r}")
+    if schedule not in ("constant", "cosine"):
+        raise ValueError(f"schedule must be 'constant' or 'cosine'; got {schedule!r}")
     if not learning_rate > 0:
         raise ValueError(f"learning_rate must be positive; got {learning_rate!r}")
     if num_epochs is None:
         num_epochs = config.pick(full=10, fast=2)
 
+    rate = learning_rate
+    if schedule == "cosine":
+        total_steps = num_epochs * math.ceil(len(data.x_train) / batch_size)
+        rate = keras.optimizers.schedules.CosineDecay(learning_rate, decay_steps=total_steps)
     model.compile(
-        optimizer=optimizers[optimizer](learning_rate=learning_rate),
+        optimizer=optimizers[optimizer](learning_rate=rate),
         loss="sparse_categorical_crossentropy",
         metrics=["accuracy"],
     )

@@ -71,6 +71,7 @@ def test_fit_is_reproducible_with_the_same_seed(digits):
         ({"batch_size": 0}, "batch_size must be a positive int"),
         ({"num_epochs": 2.5}, "num_epochs must be a positive int"),
         ({"learning_rate": -1}, "learning_rate must be positive"),
+        ({"schedule": "step"}, "schedule must be 'constant' or 'cosine'"),
     ],
 )
 def test_fit_rejects_bad_options(digits, options, message):
@@ -169,15 +170,44 @@ def test_cnn_with_batch_norm_learns_the_synthetic_digits(digits):
     assert run.final["val_accuracy"] > 0.9
 
 
-def test_cnn_shifts_images_while_training_only(digits):
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: models.make_cnn(filters=(4,), augment=True),
+        lambda: models.make_mlp((8,), augment=True, max_shift=0.05),
+    ],
+    ids=["cnn", "mlp"],
+)
+def test_models_shift_images_while_training_only(digits, build):
     import keras
 
-    model = models.make_cnn(filters=(4,), augment=True)
+    model = build()
     shift = keras.Model(model.inputs, model.get_layer("shift").output)
     images = digits.x_test[:8]
     config.seed_everything(0)
     assert np.allclose(shift(images, training=False).numpy()[..., 0], images)
     assert not np.allclose(shift(images, training=True).numpy()[..., 0], images)
+
+
+def test_shifts_must_be_a_fraction_of_the_image():
+    with pytest.raises(ValueError, match="max_shift must be a fraction"):
+        models.make_mlp((8,), augment=True, max_shift=3)
+
+
+@pytest.mark.parametrize(("schedule", "final_rate"), [("constant", 0.01), ("cosine", 0.0)])
+def test_schedule_sets_the_learning_rate_after_the_last_step(digits, schedule, final_rate):
+    config.seed_everything(0)
+    run = training.fit(
+        models.make_linear_classifier(),
+        digits,
+        num_epochs=2,
+        batch_size=50,
+        learning_rate=0.01,
+        schedule=schedule,
+    )
+    optimizer = run.model.optimizer
+    assert int(optimizer.iterations) == 2 * 6
+    assert float(optimizer.learning_rate) == pytest.approx(final_rate, abs=1e-7)
 
 
 def test_cnn_rejects_an_unknown_downsampling():
