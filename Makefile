@@ -53,6 +53,11 @@ MNIST_TEST_DIR ?= ../shared/data/mnist-test
 bench: venv
 	$(PYTHON) -m bench.models $(if $(wildcard $(MNIST_TEST_DIR)/t10k-*),--data-dir $(MNIST_TEST_DIR))
 
+# Grading throughput: course grade --jobs 2 beside serial nbgrader autograde (COPIES of each kind).
+COPIES ?= 3
+bench-grading: venv bubblewrap
+	$(PYTHON) -m bench.grading --copies $(COPIES)
+
 chromium:
 	@command -v chromium >/dev/null || { apt-get update && apt-get install -y --no-install-recommends chromium; }
 
