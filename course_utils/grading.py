@@ -246,6 +246,13 @@ def gather(
         ExtractorPlugin().extract(str(archives), str(root))
     else:
         root = source.resolve()
+    entries = sorted(p for p in root.iterdir() if _visible(p, root))
+    if source.is_file() and len(entries) == 1 and entries[0].is_dir():
+        root = entries[0]  # the zip's own folder (ZipCollect's extractor makes one)
+        entries = sorted(p for p in root.iterdir() if _visible(p, root))
+        if len(entries) == 1 and entries[0].is_dir() and not regexp:
+            root = entries[0]  # and a top folder inside the zip that holds the class
+            entries = sorted(p for p in root.iterdir() if _visible(p, root))
     submissions = []
     if regexp:
         notebooks = [p for p in sorted(root.rglob("*.ipynb")) if p.is_file() and _visible(p, root)]
@@ -257,10 +264,6 @@ def gather(
             if p not in matched
         ]
     else:
-        entries = sorted(p for p in root.iterdir() if _visible(p, root))
-        if len(entries) == 1 and entries[0].is_dir() and source.is_file():
-            root = entries[0]  # a zip whose top folder holds the class
-            entries = sorted(p for p in root.iterdir() if _visible(p, root))
         for entry in entries:
             if entry.is_dir():
                 submissions.append(_student_folder(entry, chapter, root))
@@ -749,7 +752,7 @@ def safe_feedback_notebook(autograded, release, scores: dict[str, tuple[float, f
     for cell in notebook.cells:
         meta = _nbgrader_meta(cell)
         grade_id = meta.get("grade_id")
-        if not grade_id or cell.cell_type != "code" or meta.get("solution"):
+        if not meta.get("grade") or cell.cell_type != "code" or meta.get("solution"):
             continue
         public = released.get(grade_id)
         hidden = HIDDEN_MARK in cell.source or (public is not None and public.source != cell.source)
@@ -949,6 +952,10 @@ def merge(course: Path, template: Template, result: Result, submission: Submissi
             else:
                 target.mkdir(parents=True)
                 shutil.copy(source, target / source.name)
+    for name in ("timestamp.txt", "submission_secret.txt"):  # nbgrader release_feedback's
+        feedback = course / "feedback" / student / chapter
+        if (submitted / name).exists() and feedback.exists():
+            shutil.copy(submitted / name, feedback / name)
     with Gradebook(db_url) as gradebook:
         gradebook.update_or_create_student(student)
         stamp = {"timestamp": result.timestamp} if result.timestamp else {}
