@@ -10,7 +10,7 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export TF_ENABLE_ONEDNN_OPTS := 0
 export PATH := $(BIN):$(PATH)
 
-.PHONY: venv book test test-gpu lint release chromium bench clean
+.PHONY: venv book test test-gpu lint release chromium bubblewrap bench bench-grading clean
 
 venv: $(VENV)/.installed
 
@@ -53,11 +53,20 @@ MNIST_TEST_DIR ?= ../shared/data/mnist-test
 bench: venv
 	$(PYTHON) -m bench.models $(if $(wildcard $(MNIST_TEST_DIR)/t10k-*),--data-dir $(MNIST_TEST_DIR))
 
+# Grading throughput: course grade --jobs 2 beside serial nbgrader autograde (COPIES of each kind).
+COPIES ?= 3
+bench-grading: venv bubblewrap
+	$(PYTHON) -m bench.grading --copies $(COPIES)
+
 chromium:
 	@command -v chromium >/dev/null || { apt-get update && apt-get install -y --no-install-recommends chromium; }
 
+# `course grade` runs student kernels under bubblewrap (Debian's bubblewrap package).
+bubblewrap:
+	@command -v bwrap >/dev/null || { apt-get update && apt-get install -y --no-install-recommends bubblewrap; }
+
 # The fast book is built from scratch: its execution cache would not notice changes to course_utils.
-test: venv chromium lint
+test: venv chromium bubblewrap lint
 	rm -rf _build/fast
 	COURSE_PROFILE=fast $(BIN)/jupyter-book build -W -n --keep-going --path-output _build/fast .
 	COURSE_PROFILE=fast BOOK_HTML=_build/fast/_build/html $(BIN)/pytest --nbval-lax tests solutions

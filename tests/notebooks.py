@@ -34,6 +34,24 @@ def nbgrader(cell) -> dict:
     return cell.metadata.get("nbgrader", {})
 
 
+def answers_of(notebook) -> dict[str, str]:
+    return {
+        nbgrader(cell)["grade_id"]: cell.source
+        for cell in notebook.cells
+        if nbgrader(cell).get("solution")
+    }
+
+
+def submission(chapter: str, replacements: dict[str, str]) -> nbformat.NotebookNode:
+    """The student notebook of ``chapter`` with the given answer cells filled in."""
+    notebook = read(student_path(chapter))
+    for cell in notebook.cells:
+        grade_id = nbgrader(cell).get("grade_id")
+        if grade_id in replacements:
+            cell.source = replacements[grade_id]
+    return notebook
+
+
 def exercise_of(grade_id: str) -> str:
     """The exercise a grade id belongs to: ``ex02_softmax_hidden`` -> ``ex02_softmax``."""
     for suffix in GRADE_SUFFIXES:

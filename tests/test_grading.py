@@ -22,12 +22,12 @@ from nbgrader.api import Gradebook
 from tests.notebooks import (
     CHAPTER_IDS,
     ROOT,
+    answers_of,
     exercise_of,
     grade_cells,
-    nbgrader,
     read,
     solution_path,
-    student_path,
+    submission,
 )
 
 NBGRADER = Path(sys.executable).parent / "nbgrader"
@@ -38,24 +38,6 @@ def mistakes_of(chapter: str) -> dict[str, tuple[str, str]]:
 
 
 MISTAKE_CASES = [(chapter, name) for chapter in CHAPTER_IDS for name in mistakes_of(chapter)]
-
-
-def answers_of(notebook) -> dict[str, str]:
-    return {
-        nbgrader(cell)["grade_id"]: cell.source
-        for cell in notebook.cells
-        if nbgrader(cell).get("solution")
-    }
-
-
-def submission(chapter: str, replacements: dict[str, str]) -> nbformat.NotebookNode:
-    """The student notebook with the given answer cells filled in."""
-    notebook = read(student_path(chapter))
-    for cell in notebook.cells:
-        grade_id = nbgrader(cell).get("grade_id")
-        if grade_id in replacements:
-            cell.source = replacements[grade_id]
-    return notebook
 
 
 def submissions(chapter: str) -> dict[str, nbformat.NotebookNode]:

@@ -1,0 +1,494 @@
+"""`course grade`: a class of chapter-01 submissions, good and bad, graded once in the sandbox.
+
+One module-scoped batch holds a correct and a blank notebook and one submission per way to go
+wrong (corrupt JSON, another chapter, an infinite loop, a memory hog, ``os._exit``, ``sys.exit``, a
+deleted and an edited test cell, writing outside, reading ``solutions/``, opening the gradebook,
+a correct answer that writes to stderr). The tests read ``grades.csv``, the course gradebook
+(nbgrader's API), the feedback pages and the files around the course.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import nbformat
+import pytest
+from bs4 import BeautifulSoup
+from nbgrader.api import Gradebook
+
+from course_utils import grading
+from tests.notebooks import (
+    ROOT,
+    answers_of,
+    exercise_of,
+    grade_cells,
+    hidden_test_lines,
+    nbgrader,
+    read,
+    solution_path,
+    student_path,
+    submission,
+)
+
+CHAPTER = "01_data_and_baseline"
+COURSE_BIN = Path(sys.executable).parent / "course"
+TIMEOUT = 20  # seconds per cell: chapter 01's slowest cell takes a few, even with 2 jobs
+SANDBOX, SANDBOX_DETAIL = grading.probe_sandbox()
+needs_sandbox = pytest.mark.skipif(not SANDBOX, reason=f"no sandbox here: {SANDBOX_DETAIL}")
+
+SOLVED = answers_of(read(solution_path(CHAPTER)))
+AUTO_CELLS = [cell for cell in grade_cells(read(solution_path(CHAPTER))) if cell.kind == "code"]
+FULL = sum(cell.points for cell in AUTO_CELLS)
+MAX_SCORE = sum(cell.points for cell in grade_cells(read(solution_path(CHAPTER))))
+
+
+def points_of(exercise: str) -> float:
+    return sum(cell.points for cell in AUTO_CELLS if exercise_of(cell.grade_id) == exercise)
+
+
+def run_course(*arguments, cwd: Path, check: bool = True) -> subprocess.CompletedProcess:
+    environment = grading.tool_environment()
+    result = subprocess.run(
+        [COURSE_BIN, *map(str, arguments)],
+        cwd=cwd,
+        env=environment,
+        capture_output=True,
+        text=True,
+    )
+    if check:
+        assert result.returncode == 0, result.stderr
+    return result
+
+
+def make_course(folder: Path) -> Path:
+    shutil.copytree(ROOT / "solutions", folder / "solutions")
+    shutil.copytree(ROOT / "chapters", folder / "chapters")
+    shutil.copy(ROOT / "nbgrader_config.py", folder)
+    return folder
+
+
+def solved_with(**answers: str) -> nbformat.NotebookNode:
+    return submission(CHAPTER, {**SOLVED, **answers})
+
+
+def without_cell(grade_id: str) -> nbformat.NotebookNode:
+    notebook = solved_with()
+    notebook.cells = [cell for cell in notebook.cells if nbgrader(cell).get("grade_id") != grade_id]
+    return notebook
+
+
+def with_test_cell(grade_id: str, source: str, **answers: str) -> nbformat.NotebookNode:
+    notebook = solved_with(**answers)
+    for cell in notebook.cells:
+        if nbgrader(cell).get("grade_id") == grade_id:
+            cell.source = source
+    return notebook
+
+
+WRONG_ONE_HOT = "def one_hot(labels, num_classes=10):\n    return np.zeros((len(labels), 1))\n"
+BLANK_ONE_HOT = "def one_hot(labels, num_classes=10):\n    raise NotImplementedError\n"
+
+
+def guarded(code: str) -> str:
+    """``code`` inside ``try``: whatever the sandbox refuses, the rest of the cell stands."""
+    body = "\n".join("    " + line for line in code.strip().splitlines())
+    return f"\ntry:\n{body}\nexcept Exception:\n    pass\n"
+
+
+def attack(code: str, answer: str = "ex01_one_hot") -> nbformat.NotebookNode:
+    """The solved notebook with ``code`` appended to one answer cell."""
+    return solved_with(**{answer: SOLVED[answer] + guarded(code)})
+
+
+def bad_submissions(course: Path, outside: Path) -> dict[str, object]:
+    """Every submission of the batch by student id, with what it must score and be called."""
+    gradebook = course / "gradebook.db"
+    steal = f"""
+import json, pathlib
+places = [pathlib.Path({str(course / "solutions")!r})]
+parents = pathlib.Path.cwd().parents
+places += [parent / name for parent in parents for name in ("solutions", "source")]
+for place in places:
+    for path in place.rglob("*.ipynb") if place.is_dir() else []:
+        for cell in json.loads(path.read_text())["cells"]:
+            text = "".join(cell["source"])
+            if "def one_hot" in text and "BEGIN SOLUTION" in text:
+                exec(text.replace("### BEGIN SOLUTION", "").replace("### END SOLUTION", ""))
+"""
+    rewrite = f"""
+import pathlib, sqlite3
+paths = [pathlib.Path({str(gradebook)!r})]
+paths += [parent / "gradebook.db" for parent in pathlib.Path.cwd().parents]
+for path in paths:
+    if path.exists():
+        with sqlite3.connect(path) as db:
+            db.execute("UPDATE grade SET auto_score = 99")
+"""
+    write = f"""
+import pathlib
+for target in [{str(outside / "pwned.txt")!r}, {str(course / "pwned.txt")!r}, "../pwned.txt"]:
+    try:
+        pathlib.Path(target).write_text("pwned")
+    except OSError:
+        pass
+"""
+    other_chapter = read(student_path("02_linear_classifier"))
+    return {
+        "solution": (solved_with(), "graded", FULL),
+        "blank": (submission(CHAPTER, {}), "graded", 0),
+        "corrupt": ('{"cells": [', "corrupt", 0),
+        "wrong-chapter": (other_chapter, "wrong-notebook", 0),
+        "infinite-loop": (
+            solved_with(ex01_one_hot="while True:\n    pass\n"),
+            "timeout",
+            FULL - points_of("ex01_one_hot"),
+        ),
+        "memory-hog": (
+            solved_with(
+                ex01_one_hot=SOLVED["ex01_one_hot"].replace(
+                    "def one_hot(labels, num_classes=10):",
+                    "def one_hot(labels, num_classes=10):\n"
+                    "    hog = [bytearray(2**28) for _ in range(10**4)]",
+                )
+            ),
+            "error",
+            FULL - points_of("ex01_one_hot"),
+        ),
+        "os-exit": (
+            solved_with(ex01_minibatches="import os\nos._exit(1)\n"),
+            "error",
+            FULL - points_of("ex01_minibatches"),
+        ),
+        "sys-exit": (
+            solved_with(
+                ex01_minibatches=SOLVED["ex01_minibatches"] + "\nimport sys\nsys.exit(0)\n"
+            ),
+            "graded",
+            FULL,
+        ),
+        "deleted-test": (without_cell("ex01_one_hot_tests"), "missing-cells", FULL),
+        "edited-test": (
+            with_test_cell("ex01_one_hot_tests", "pass\n", ex01_one_hot=WRONG_ONE_HOT),
+            "tampered",
+            FULL - points_of("ex01_one_hot"),
+        ),
+        "writes-outside": (attack(write), "graded", FULL),
+        "reads-solutions": (
+            solved_with(ex01_one_hot=BLANK_ONE_HOT + guarded(steal)),
+            "graded",
+            FULL - points_of("ex01_one_hot"),
+        ),
+        "opens-gradebook": (attack(rewrite), "graded", FULL),
+        "stderr": (
+            solved_with(
+                ex01_one_hot=SOLVED["ex01_one_hot"].replace(
+                    "def one_hot(labels, num_classes=10):",
+                    "def one_hot(labels, num_classes=10):\n"
+                    "    import sys\n    print('one_hot: converting', file=sys.stderr)",
+                )
+            ),
+            "graded",
+            FULL,
+        ),
+    }
+
+
+def write_submission(folder: Path, student: str, notebook) -> Path:
+    path = folder / f"{student}.ipynb"
+    if isinstance(notebook, str):
+        path.write_text(notebook)
+    else:
+        nbformat.write(notebook, path)
+    return path
+
+
+def tree_digest(folder: Path, skip: tuple[str, ...] = ()) -> dict[str, str]:
+    return {
+        str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and path.relative_to(folder).parts[0] not in skip
+    }
+
+
+def read_grades(path: Path) -> dict[str, dict]:
+    with path.open(newline="") as file:
+        return {row["student_id"]: row for row in csv.DictReader(file)}
+
+
+def gradebook_scores(course: Path) -> dict[str, dict[str, float]]:
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+        return {
+            submitted.student.id: {
+                grade.name: grade.score for grade in submitted.notebooks[0].grades
+            }
+            for submitted in gradebook.find_assignment(CHAPTER).submissions
+        }
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory):
+    course = make_course(tmp_path_factory.mktemp("course"))
+    outside = tmp_path_factory.mktemp("outside")
+    inbox = tmp_path_factory.mktemp("submissions")
+    cases = bad_submissions(course, outside)
+    for student, (notebook, _, _) in cases.items():
+        write_submission(inbox, student, notebook)
+    (inbox / "notes.txt").write_text("a stray file: it must still be reported")
+    before = tree_digest(course)
+    result = run_course(
+        "grade", CHAPTER, inbox, "--jobs", 2, "--timeout", TIMEOUT, cwd=course, check=False
+    )
+    return {
+        "course": course,
+        "outside": outside,
+        "inbox": inbox,
+        "cases": cases,
+        "result": result,
+        "before": before,
+        "grades": read_grades(course / "grades.csv"),
+        "scores": gradebook_scores(course),
+    }
+
+
+@needs_sandbox
+def test_grading_a_bad_batch_exits_zero_and_says_the_sandbox_first(batch):
+    assert batch["result"].returncode == 0, batch["result"].stderr
+    assert batch["result"].stdout.splitlines()[0].startswith("sandbox: bubblewrap")
+
+
+@needs_sandbox
+def test_every_input_file_is_one_row_of_grades_csv(batch):
+    files = sorted(path.name for path in batch["inbox"].iterdir())
+    assert sorted(row["file"] for row in batch["grades"].values()) == files
+    assert batch["grades"]["notes"]["status"] == "wrong-notebook"
+
+
+@needs_sandbox
+@pytest.mark.parametrize(
+    "student",
+    [
+        "solution",
+        "blank",
+        "corrupt",
+        "wrong-chapter",
+        "infinite-loop",
+        "memory-hog",
+        "os-exit",
+        "sys-exit",
+        "deleted-test",
+        "edited-test",
+        "writes-outside",
+        "reads-solutions",
+        "opens-gradebook",
+        "stderr",
+    ],
+)
+def test_each_submission_gets_its_status_and_score(batch, student):
+    _, status, score = batch["cases"][student]
+    row = batch["grades"][student]
+    assert (row["status"], float(row["score"]), float(row["max_score"])) == (
+        status,
+        score,
+        MAX_SCORE,
+    ), row["reason"]
+    assert status == "graded" or row["reason"]
+
+
+@needs_sandbox
+def test_the_gradebook_holds_every_row_with_per_cell_scores(batch):
+    scores = batch["scores"]
+    assert {student: sum(cells.values()) for student, cells in scores.items()} == {
+        student: float(row["score"]) for student, row in batch["grades"].items()
+    }
+    assert scores["solution"] == {
+        **{cell.grade_id: cell.points for cell in AUTO_CELLS},
+        "q01_what_accuracy_hides": 0,
+    }
+
+
+@needs_sandbox
+def test_problems_are_printed_with_their_reasons(batch):
+    out = batch["result"].stdout
+    for student, row in batch["grades"].items():
+        if row["status"] != "graded":
+            assert f"{student} ({row['file']}): {row['status']}" in out
+
+
+@needs_sandbox
+def test_no_submission_changed_a_file_outside_its_temporary_course(batch):
+    course = batch["course"]
+    assert not list(batch["outside"].iterdir())
+    assert not (course / "pwned.txt").exists()
+    produced = ("gradebook.db", "grades.csv", "submitted", "autograded", "feedback")
+    assert tree_digest(course, skip=produced) == {
+        name: digest
+        for name, digest in batch["before"].items()
+        if name.split("/")[0] not in produced
+    }
+    assert tree_digest(ROOT / "solutions") == tree_digest(course / "solutions")
+
+
+@needs_sandbox
+def test_feedback_shows_points_and_messages_but_no_hidden_test(batch):
+    course = batch["course"]
+    hidden = hidden_test_lines(read(solution_path(CHAPTER)))
+    assert hidden, "chapter 01 has hidden tests to hide"
+    autograded = (course / "autograded" / "blank" / CHAPTER / f"{CHAPTER}.ipynb").read_text()
+    assert any(line in autograded for line in hidden), "nbgrader's notebook holds hidden tests"
+    graded = [s for s, row in batch["grades"].items() if row["status"] not in ("corrupt",)]
+    graded = [s for s in graded if batch["grades"][s]["status"] != "wrong-notebook"]
+    for student in graded:
+        page = course / "feedback" / student / CHAPTER / f"{CHAPTER}.html"
+        text = BeautifulSoup(page.read_text(), "html.parser").get_text()
+        assert not [line for line in hidden if line in text], student
+        for cell in AUTO_CELLS:
+            assert cell.grade_id in text
+    blank = BeautifulSoup(
+        (course / "feedback" / "blank" / CHAPTER / f"{CHAPTER}.html").read_text(), "html.parser"
+    ).get_text()
+    assert "✗ failed (0 of 2 points): NotImplementedError" in blank
+    solved = (course / "feedback" / "solution" / CHAPTER / f"{CHAPTER}.html").read_text()
+    assert solved.count("✓ passed") == len(AUTO_CELLS)
+
+
+@needs_sandbox
+def test_nbgrader_export_sees_the_merged_gradebook(batch):
+    target = batch["course"] / "export.csv"
+    run_course("export", "--to", target, cwd=batch["course"])
+    with target.open(newline="") as file:
+        exported = {row["student_id"]: float(row["score"]) for row in csv.DictReader(file)}
+    assert exported == {s: float(row["score"]) for s, row in batch["grades"].items()}
+
+
+@needs_sandbox
+def test_regrading_a_zip_is_idempotent_and_takes_resubmissions(batch, tmp_path):
+    course, inbox = batch["course"], batch["inbox"]
+    archive = tmp_path / "lms.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.write(inbox / "blank.ipynb", f"blank_attempt_20260101T120000_{CHAPTER}.ipynb")
+        zipped.write(inbox / "blank.ipynb", f"dave_attempt_20260101T120000_{CHAPTER}.ipynb")
+        zipped.write(inbox / "solution.ipynb", f"dave_attempt_20260102T090000_{CHAPTER}.ipynb")
+        zipped.write(inbox / "solution.ipynb", f"corrupt_attempt_20260103T090000_{CHAPTER}.ipynb")
+    before = read_grades(course / "grades.csv")
+    regexp = r"(?P<student_id>[a-z-]+)_attempt_(?P<timestamp>[0-9T]+)_(?P<file_id>.+)"
+    result = run_course("grade", CHAPTER, archive, "--jobs", 2, "--regexp", regexp, cwd=course)
+    after = read_grades(course / "grades.csv")
+    assert {s: after[s]["score"] for s in ("dave", "corrupt")} == {
+        "dave": str(FULL),
+        "corrupt": str(FULL),
+    }
+    assert "resubmitted" in after["dave"]["reason"]
+    assert after["blank"] == {**before["blank"], "file": after["blank"]["file"]}
+    assert {s: row for s, row in after.items() if s not in ("dave", "corrupt", "blank")} == {
+        s: row for s, row in before.items() if s not in ("corrupt", "blank")
+    }
+    assert gradebook_scores(course)["solution"] == batch["scores"]["solution"]
+    assert "3 submissions" in result.stdout
+
+
+def test_the_unsandboxed_path_says_so_and_keeps_time_and_memory_limits(tmp_path):
+    course = make_course(tmp_path / "course")
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    hog = SOLVED["ex01_one_hot"].replace(
+        "def one_hot(labels, num_classes=10):",
+        "def one_hot(labels, num_classes=10):\n    hog = [bytearray(2**28) for _ in range(10**4)]",
+    )
+    write_submission(
+        inbox, "greedy", solved_with(ex01_one_hot=hog, ex01_minibatches="while True:\n    pass\n")
+    )
+    result = run_course(
+        "grade", CHAPTER, inbox, "--sandbox", "none", "--timeout", TIMEOUT, cwd=course
+    )
+    assert result.stdout.splitlines()[0].startswith("sandbox: NONE")
+    row = read_grades(course / "grades.csv")["greedy"]
+    assert (row["status"], float(row["score"])) == (
+        "error",
+        FULL - points_of("ex01_one_hot") - points_of("ex01_minibatches"),
+    )
+    assert "MemoryError" in row["reason"] and f"over {TIMEOUT} s" in row["reason"]
+
+
+def test_probe_sandbox_names_a_missing_bubblewrap():
+    usable, reason = grading.probe_sandbox("no-such-bwrap")
+    assert not usable and "not installed" in reason
+
+
+def test_an_unknown_chapter_is_refused_with_the_known_ones(tmp_path):
+    course = make_course(tmp_path / "course")
+    result = run_course("grade", "09_nothing", tmp_path, cwd=course, check=False)
+    assert result.returncode == 2
+    assert "unknown chapter '09_nothing'" in result.stderr and CHAPTER in result.stderr
+
+
+def test_a_missing_submissions_folder_is_refused(tmp_path):
+    course = make_course(tmp_path / "course")
+    result = run_course("grade", CHAPTER, tmp_path / "nowhere", cwd=course, check=False)
+    assert result.returncode == 2 and "no such submissions folder" in result.stderr
+
+
+def test_course_outside_a_course_directory_says_what_to_do(tmp_path):
+    result = run_course("export", cwd=tmp_path, check=False)
+    assert result.returncode == 2 and "nbgrader_config.py" in result.stderr
+
+
+def test_the_workshop_exchange_round_trip(tmp_path):
+    """Release to an exchange, two students fetch and submit, collect, grade, return feedback."""
+    course = make_course(tmp_path / "course")
+    exchange = tmp_path / "exchange"
+    exchange.mkdir()
+    run_course("release", CHAPTER, "--exchange", exchange, cwd=course)
+    nbgrader_bin = Path(sys.executable).parent / "nbgrader"
+    environment = grading.tool_environment()
+    common = [f"--Exchange.root={exchange}", "--course=digits", "--log-level=ERROR"]
+    answers = {"ann": SOLVED, "ben": {}}
+    for student, replacements in answers.items():
+        home = tmp_path / student
+        home.mkdir()
+        subprocess.run(
+            [nbgrader_bin, "fetch_assignment", CHAPTER, *common],
+            cwd=home,
+            env=environment,
+            check=True,
+        )
+        fetched = home / CHAPTER / f"{CHAPTER}.ipynb"
+        notebook = nbformat.read(fetched, as_version=4)
+        for cell in notebook.cells:
+            if nbgrader(cell).get("grade_id") in replacements:
+                cell.source = replacements[nbgrader(cell)["grade_id"]]
+        nbformat.write(notebook, fetched)
+        subprocess.run(
+            [nbgrader_bin, "submit", CHAPTER, f"--student={student}", *common],
+            cwd=home,
+            env=environment,
+            check=True,
+        )
+    run_course("collect", CHAPTER, "--exchange", exchange, cwd=course)
+    run_course("grade", CHAPTER, course / "submitted", "--timeout", TIMEOUT, cwd=course)
+    grades = read_grades(course / "grades.csv")
+    assert {s: (row["status"], float(row["score"])) for s, row in grades.items()} == {
+        "ann": ("graded", FULL),
+        "ben": ("graded", 0.0),
+    }
+    run_course("feedback", CHAPTER, "--exchange", exchange, cwd=course)
+    subprocess.run(
+        [nbgrader_bin, "fetch_feedback", CHAPTER, "--student=ann", *common],
+        cwd=tmp_path / "ann",
+        env=environment,
+        check=True,
+    )
+    # On one machine every "student" is the same Unix user, so ann's fetch brings both pages.
+    pages = [page.read_text() for page in (tmp_path / "ann" / CHAPTER).rglob("feedback/*/*.html")]
+    assert sorted(page.count("✓ passed") for page in pages) == [0, len(AUTO_CELLS)]
+
+
+def test_course_is_a_console_script():
+    assert COURSE_BIN.exists(), "pip install -e . installs the `course` command"
+    assert os.access(COURSE_BIN, os.X_OK)
