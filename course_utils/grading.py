@@ -400,15 +400,17 @@ def kernel_script(*, sandbox: str | None, memory_gib: float, sockets: Path) -> s
     if sandbox is None:
         lines.append(f'exec {shlex.join(kernel)} "$1"')
     else:
+        # The fresh /tmp comes first: binds made before it would be hidden under it, and the
+        # course (and its venv) may itself live below /tmp.
         options = [
             sandbox,
+            "--tmpfs",
+            "/tmp",
             *_read_only_binds(),
             "--dev",
             "/dev",
             "--proc",
             "/proc",
-            "--tmpfs",
-            "/tmp",
             "--bind",
             str(sockets),
             str(sockets),

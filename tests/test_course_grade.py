@@ -492,3 +492,12 @@ def test_the_workshop_exchange_round_trip(tmp_path):
 def test_course_is_a_console_script():
     assert COURSE_BIN.exists(), "pip install -e . installs the `course` command"
     assert os.access(COURSE_BIN, os.X_OK)
+
+
+def test_sandbox_mounts_its_fresh_tmp_before_binding_the_python_it_needs(tmp_path):
+    script = grading.kernel_script(sandbox="bwrap", memory_gib=4, sockets=tmp_path / "sockets")
+    command = script.splitlines()[-1].split()
+    fresh_tmp = command.index("--tmpfs")
+    binds = [index for index, word in enumerate(command) if word in ("--ro-bind", "--bind")]
+    assert command[fresh_tmp + 1] == "/tmp"
+    assert binds and fresh_tmp < min(binds), "a bind made before --tmpfs /tmp would be hidden"
