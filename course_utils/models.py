@@ -14,21 +14,20 @@ def _flatten(images):
     return images.reshape(len(images), -1)
 
 
-def _shift(inputs, input_shape, max_shift):
+def _with_channel(x, input_shape):
+    """Add a trailing channel axis to (28, 28) images, as convolutions and shifts expect."""
+    from keras import layers
+
+    return layers.Reshape((*input_shape, 1))(x) if len(input_shape) == 2 else x
+
+
+def _shift(x, max_shift):
     """Random shifts of up to ``max_shift`` of the image size, in training only."""
     from keras import layers
 
     if not 0 < max_shift < 0.5:
         raise ValueError(f"max_shift must be a fraction in (0, 0.5); got {max_shift!r}")
-    if len(input_shape) == 2:
-        shifted = layers.Reshape((*input_shape, 1))(inputs)
-        shifted = layers.RandomTranslation(
-            max_shift, max_shift, fill_mode="constant", name="shift"
-        )(shifted)
-        return layers.Reshape(input_shape)(shifted)
-    return layers.RandomTranslation(max_shift, max_shift, fill_mode="constant", name="shift")(
-        inputs
-    )
+    return layers.RandomTranslation(max_shift, max_shift, fill_mode="constant", name="shift")(x)
 
 
 def make_logistic_regression(*, C: float = 0.1, max_iter: int = 500) -> Pipeline:
@@ -113,7 +112,7 @@ def make_mlp(
     if not 0 <= dropout_rate < 1:
         raise ValueError(f"dropout_rate must be in [0, 1); got {dropout_rate!r}")
     inputs = keras.Input(shape=input_shape, name="image")
-    x = _shift(inputs, input_shape, max_shift) if augment else inputs
+    x = _shift(_with_channel(inputs, input_shape), max_shift) if augment else inputs
     x = layers.Flatten()(x)
     for index, units in enumerate(hidden_units, start=1):
         x = layers.Dense(units, activation="relu", name=f"hidden_{index}")(x)
@@ -161,9 +160,9 @@ def make_cnn(
     if not 0 <= dropout_rate < 1:
         raise ValueError(f"dropout_rate must be in [0, 1); got {dropout_rate!r}")
     inputs = keras.Input(shape=input_shape, name="image")
-    x = _shift(inputs, input_shape, max_shift) if augment else inputs
-    if len(input_shape) == 2:
-        x = layers.Reshape((*input_shape, 1))(x)
+    x = _with_channel(inputs, input_shape)
+    if augment:
+        x = _shift(x, max_shift)
     for index, count in enumerate(filters, start=1):
         strides = 2 if downsampling == "stride" else 1
         if batch_norm:
