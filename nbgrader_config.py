@@ -21,7 +21,9 @@ c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 c.Execute.timeout = 120
 
 # `course grade` (course_utils.grading): seconds per cell, per chapter where a chapter needs more,
-# and the memory limit of each sandboxed kernel. Plain nbgrader ignores these.
+# the memory limit of each sandboxed kernel, and whether figures are drawn into the autograded
+# notebooks (slower; no test needs them). Plain nbgrader ignores these.
 c.CourseGrade.timeout = 60
 c.CourseGrade.chapter_timeouts = {"04_cnn": 90}
 c.CourseGrade.memory_gib = 4
+c.CourseGrade.figures = False

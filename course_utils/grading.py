@@ -15,12 +15,14 @@ hidden-test-free feedback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import hashlib
 import json
 import os
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -31,6 +33,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from threading import Lock
 
 STATUSES = ("graded", "timeout", "corrupt", "wrong-notebook", "missing-cells", "tampered", "error")
 # When several apply, the first in this order is the row's status (all of them are in the reason).
@@ -512,6 +515,7 @@ class Options:
     memory_gib: float = DEFAULT_MEMORY_GIB
     sandbox: str | None = None  # the bwrap executable, or None for no sandbox
     threads: int = 1  # threads per kernel: the cores shared among the jobs
+    figures: bool = False  # draw the notebooks' figures (no test grades them; ~15% slower)
 
 
 @dataclass
@@ -553,8 +557,8 @@ def course_config(course: Path) -> dict:
     """``course_id`` and the ``CourseGrade`` settings from the course's nbgrader_config.py.
 
     Introduced in the instructors' guide. ``c.CourseGrade.timeout`` (seconds per cell),
-    ``c.CourseGrade.chapter_timeouts`` (``{chapter: seconds}``) and ``c.CourseGrade.memory_gib``
-    set the defaults of ``course grade``.
+    ``c.CourseGrade.chapter_timeouts`` (``{chapter: seconds}``), ``c.CourseGrade.memory_gib`` and
+    ``c.CourseGrade.figures`` set the defaults of ``course grade``.
     """
     from traitlets.config.loader import PyFileConfigLoader
 
@@ -565,26 +569,20 @@ def course_config(course: Path) -> dict:
         "timeout": grade.get("timeout", DEFAULT_TIMEOUT),
         "chapter_timeouts": dict(grade.get("chapter_timeouts", {})),
         "memory_gib": grade.get("memory_gib", DEFAULT_MEMORY_GIB),
+        "figures": bool(grade.get("figures", False)),
     }
 
 
 def prepare(course: Path, chapter: str, work: Path) -> Template:
     """Fill the course gradebook with ``chapter`` and build the template of its temporary courses.
 
-    Introduced in the instructors' guide. nbgrader's ``generate_assignment`` runs twice: in the
-    course (its gradebook; the release goes to ``work``, leaving ``chapters/`` alone) and in a
-    template course whose gradebook holds the assignment and no student.
+    Introduced in the instructors' guide. nbgrader's ``generate_assignment`` runs twice, at the
+    same time: in the course (its gradebook; the release goes to ``work``, leaving ``chapters/``
+    alone) and in a template course whose gradebook holds the assignment and no student.
     """
     from nbgrader.api import Gradebook
 
     release_dir = work / "release"
-    run_nbgrader(
-        course,
-        "generate_assignment",
-        chapter,
-        "--force",
-        f"--CourseDirectory.release_directory={release_dir}",
-    )
     template = work / "template"
     (template / "source").mkdir(parents=True)
     shutil.copytree(course / "solutions" / chapter, template / "source" / chapter)
@@ -597,7 +595,20 @@ def prepare(course: Path, chapter: str, work: Path) -> Template:
         'c.CourseDirectory.release_directory = "release"\n'
         f"c.CourseDirectory.db_url = {'sqlite:///' + str(template / 'gradebook.db')!r}\n"
     )
-    run_nbgrader(template, "generate_assignment", chapter, "--force")
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        generated = [
+            pool.submit(
+                run_nbgrader,
+                course,
+                "generate_assignment",
+                chapter,
+                "--force",
+                f"--CourseDirectory.release_directory={release_dir}",
+            ),
+            pool.submit(run_nbgrader, template, "generate_assignment", chapter, "--force"),
+        ]
+        for future in generated:
+            future.result()
     # The template keeps no notebook: a temporary course needs the gradebook, not the source.
     (template / "source" / chapter / f"{chapter}.ipynb").unlink()
     shutil.rmtree(template / "release")
@@ -660,6 +671,8 @@ def temporary_course(template: Template, submission: Submission, options: Option
         f"c.CourseDirectory.db_url = {'sqlite:///' + str(root / 'gradebook.db')!r}\n"
         f"c.Execute.timeout = {int(options.timeout)}\n"
         f"c.Execute.kernel_name = {KERNEL_NAME!r}\n"
+        # Nothing in the kernel is worth a graceful exit; it saves TensorFlow's second of teardown.
+        'c.Execute.shutdown_kernel = "immediate"\n'
         "c.OverwriteCells.add_missing_cells = True\n"
         "c.Autograde.autograde_preprocessors = [\n"
         '    "course_utils.grading.SafeExecute",\n'
@@ -678,8 +691,8 @@ def temporary_course(template: Template, submission: Submission, options: Option
 def autograde_here(root: Path, chapter: str, student: str) -> dict:
     """Autograde the one submission of the temporary course ``root``; write feedback; summarise.
 
-    Introduced in the instructors' guide. Runs in its own process (``course _autograde``), which
-    is the only one that talks to the sandboxed kernel.
+    Introduced in the instructors' guide. Runs in its own process (`autograde_process`), which is
+    the only one that talks to the sandboxed kernel.
     """
     from nbgrader.api import Gradebook
     from nbgrader.apps.nbgraderapp import NbGraderApp
@@ -821,6 +834,42 @@ def write_feedback(root: Path, chapter: str, student: str, autograded: Path) -> 
 # Grading one submission from the parent process
 
 
+_START_LOCK = Lock()
+PRELOADED = ("course_utils.grading", "nbgrader.apps.nbgraderapp", "nbgrader.api")
+
+
+def grader_processes():
+    """The multiprocessing context that starts one grader process per submission.
+
+    A fork server that has imported nbgrader once forks each of them: a fresh process per
+    submission, without paying nbgrader's 1.6 s import every time.
+    """
+    import multiprocessing
+
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(list(PRELOADED))
+    return context
+
+
+def autograde_process(root: str, chapter: str, student: str, environment: dict, log: str) -> None:
+    """Body of the grader process of one submission: autograde, then write ``summary.json``.
+
+    It leads its own process group, so a run past the wall-clock limit is killed with every
+    process it started; its output goes to ``log``; its environment is the one given.
+    """
+    os.setsid()
+    with open(log, "w") as stderr, open(os.devnull, "w") as stdout:
+        os.dup2(stderr.fileno(), 2)
+        os.dup2(stdout.fileno(), 1)
+    os.environ.clear()
+    os.environ.update(environment)
+    warnings.filterwarnings("ignore", message=".*not in session.*")
+    summary = autograde_here(Path(root), chapter, student)
+    (Path(root) / "summary.json").write_text(json.dumps(summary))
+
+
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
 
@@ -863,31 +912,31 @@ def _grade_submission(template, submission, options, release, other_releases, ba
     root = temporary_course(template, submission, options)
     code_cells = sum(1 for c in release.cells if c.cell_type == "code")
     wall = options.timeout * (code_cells + 2) + 120
-    summary_file = root / "summary.json"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "course_utils.grading", "_autograde", str(root), template.chapter]
-        + [submission.student_id, str(summary_file)],
-        cwd=root,
-        env=tool_environment(threads=options.threads),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
+    summary_file, log = root / "summary.json", root / "grader.log"
+    environment = tool_environment(threads=options.threads)
+    if not options.figures:
+        environment["MPLBACKEND"] = "agg"  # figures are made but not drawn into the notebook
+    process = grader_processes().Process(
+        target=autograde_process,
+        args=(str(root), template.chapter, submission.student_id, environment, str(log)),
     )
-    try:
-        _, stderr = process.communicate(timeout=wall)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, 9)
-        process.communicate()
+    with _START_LOCK:  # multiprocessing's bookkeeping of children is not thread-safe
+        process.start()
+    process.join(wall)
+    if process.is_alive():
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)  # the grader and the kernel it started
+        process.kill()
+        process.join()
         statuses.append("timeout")
         reasons.append(f"grading took over {wall} s and was stopped")
-        stderr = ""
+    stderr = log.read_text(errors="replace") if log.exists() else ""
     summary = json.loads(summary_file.read_text()) if summary_file.exists() else None
     if summary is None:
         if "timeout" not in statuses:
             statuses.append("error")
             last = stderr.strip().splitlines()[-1:] if stderr else []
-            reasons.append(f"the grader process failed ({process.returncode}): {' '.join(last)}")
+            reasons.append(f"the grader process failed ({process.exitcode}): {' '.join(last)}")
     else:
         if summary["failure"]:
             statuses.append("error")
@@ -1052,13 +1101,16 @@ def grade(
     sandbox: str = "auto",
     regexp: str | None = None,
     output: str | os.PathLike | None = None,
+    figures: bool | None = None,
     on_result: Callable[[Result], None] | None = None,
 ) -> Report:
     """Autograde every submission of ``chapter`` in ``source``: isolated, sandboxed, in parallel.
 
     Introduced in the instructors' guide. ``sandbox`` is ``"auto"`` (bubblewrap when it can run),
-    ``"bwrap"`` (required) or ``"none"``. Returns a `Report`; every input is one of its results
-    and one row of ``output`` (default ``<course>/grades.csv``).
+    ``"bwrap"`` (required) or ``"none"``. ``figures`` draws the notebooks' figures into the
+    autograded copies and the feedback; by default they are made but not drawn, which no test
+    notices and which saves about a sixth of the time. Returns a `Report`; every input is one of
+    its results and one row of ``output`` (default ``<course>/grades.csv``).
     """
     course = find_course(course)
     check_chapter(course, chapter)
@@ -1085,6 +1137,7 @@ def grade(
         memory_gib=float(memory_gib),
         sandbox=detail if usable else None,
         threads=max(1, (os.cpu_count() or 1) // jobs),
+        figures=settings["figures"] if figures is None else figures,
     )
     start = time.perf_counter()
     import nbformat
@@ -1214,6 +1267,12 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     grade_parser.add_argument("--sandbox", choices=("auto", "bwrap", "none"), default="auto")
     grade_parser.add_argument("--regexp", help="nbgrader FileNameCollector named_regexp")
     grade_parser.add_argument("--output", help="grades CSV (default: <course>/grades.csv)")
+    grade_parser.add_argument(
+        "--figures",
+        action="store_true",
+        default=None,
+        help="draw the notebooks' figures in the autograded copies and feedback (slower)",
+    )
     collect_parser = commands.add_parser("collect", help="collect submissions from the exchange")
     collect_parser.add_argument("chapter")
     collect_parser.add_argument("--exchange", required=True)
@@ -1222,9 +1281,6 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     feedback_parser.add_argument("--exchange", required=True)
     export_parser = commands.add_parser("export", help="export the gradebook (nbgrader export)")
     export_parser.add_argument("--to", help="CSV file (default: <course>/gradebook.csv)")
-    worker = commands.add_parser("_autograde", help=argparse.SUPPRESS)
-    for name in ("root", "chapter", "student", "summary"):
-        worker.add_argument(name)
     return parser.parse_args(argv)
 
 
@@ -1233,10 +1289,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = parse_arguments(argv)
     # nbgrader's Gradebook trips SQLAlchemy's autoflush warnings; they are harmless (FACTS.md).
     warnings.filterwarnings("ignore", message=".*not in session.*")
-    if arguments.command == "_autograde":
-        summary = autograde_here(Path(arguments.root), arguments.chapter, arguments.student)
-        Path(arguments.summary).write_text(json.dumps(summary))
-        return 0
     try:
         course = find_course(arguments.course)
         if arguments.command == "release":
@@ -1253,6 +1305,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 sandbox=arguments.sandbox,
                 regexp=arguments.regexp,
                 output=arguments.output,
+                figures=arguments.figures,
             )
             print_report(report)
         elif arguments.command == "collect":

