@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import csv
+import functools
 import hashlib
 import json
 import os
@@ -787,14 +788,32 @@ def safe_feedback_notebook(autograded, release, scores: dict[str, tuple[float, f
     return notebook
 
 
+@functools.cache
+def feedback_exporter():
+    """nbgrader's feedback page: the template and stylesheet of its ``GenerateFeedback``.
+
+    One exporter per process: it compiles its templates on first use, which costs more than the
+    rendering itself.
+    """
+    import nbgrader
+    from nbconvert.exporters import HTMLExporter
+    from traitlets.config import Config
+
+    formgrader = Path(nbgrader.__file__).parent / "server_extensions" / "formgrader"
+    config = Config()
+    config.HTMLExporter.template_name = "feedback"
+    config.HTMLExporter.extra_template_basedirs = [str(formgrader / "templates")]
+    config.HTMLExporter.extra_template_paths = [
+        str(formgrader / "static" / "node_modules" / "bootstrap" / "dist" / "css")
+    ]
+    return HTMLExporter(config=config)
+
+
 def write_feedback(root: Path, chapter: str, student: str, autograded: Path) -> Path:
     """Render nbgrader's feedback page from the safe notebook (nbgrader's template, GetGrades)."""
     import nbformat
-    import nbgrader
-    from nbconvert.exporters import HTMLExporter
     from nbgrader.api import Gradebook
     from nbgrader.preprocessors import GetGrades
-    from traitlets.config import Config
 
     db_url = f"sqlite:///{root / 'gradebook.db'}"
     with Gradebook(db_url) as gradebook:
@@ -805,16 +824,6 @@ def write_feedback(root: Path, chapter: str, student: str, autograded: Path) -> 
         nbformat.read(root / "release.ipynb", as_version=4),
         scores,
     )
-    # The settings of nbgrader's GenerateFeedback: its feedback template and stylesheet.
-    formgrader = Path(nbgrader.__file__).parent / "server_extensions" / "formgrader"
-    config = Config()
-    config.HTMLExporter.template_name = "feedback"
-    config.HTMLExporter.extra_template_basedirs = [str(formgrader / "templates")]
-    config.HTMLExporter.extra_template_paths = [
-        str(formgrader / "static" / "node_modules" / "bootstrap" / "dist" / "css")
-    ]
-    exporter = HTMLExporter(config=config)
-    exporter.register_preprocessor(GetGrades(), enabled=True)
     resources = {
         "nbgrader": {
             "notebook": chapter,
@@ -823,11 +832,38 @@ def write_feedback(root: Path, chapter: str, student: str, autograded: Path) -> 
             "db_url": db_url,
         }
     }
-    html, _ = exporter.from_notebook_node(notebook, resources=resources)
+    notebook, resources = GetGrades().preprocess(notebook, resources)
+    html, _ = feedback_exporter().from_notebook_node(notebook, resources=resources)
     target = root / "feedback" / student / chapter / f"{chapter}.html"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(html)
     return target
+
+
+def warm_up_grader() -> None:
+    """Do once, in the fork server, the first-use work every grader process would repeat.
+
+    Compiles the feedback templates, the syntax highlighter's patterns and the notebook schema by
+    rendering a small graded notebook: about 3 s of CPU per submission otherwise.
+    """
+    import nbformat
+    from nbformat import v4
+
+    test = v4.new_code_cell("assert softmax([0.0]).sum() == 1.0  # a test", execution_count=2)
+    test.metadata["nbgrader"] = {"grade": True, "grade_id": "t", "points": 1, "score": 0.0}
+    test.outputs = [
+        v4.new_output("stream", name="stdout", text="✗ failed (0 of 1 points)\n"),
+        v4.new_output("error", ename="AssertionError", evalue="", traceback=["\x1b[0;31mx\x1b[0m"]),
+    ]
+    answer = v4.new_code_cell("def softmax(x):\n    return x", execution_count=1)
+    answer.metadata["nbgrader"] = {"solution": True, "grade": False, "grade_id": "a"}
+    answer.outputs = [v4.new_output("execute_result", data={"text/plain": "1"}, execution_count=1)]
+    notebook = v4.new_notebook(
+        cells=[v4.new_markdown_cell("# Title\n\nSome *prose*, `code` and $x^2$."), answer, test]
+    )
+    nbformat.validate(notebook)
+    resources = {"nbgrader": {"score": 0.0, "max_score": 1.0, "late_penalty": 0}}
+    feedback_exporter().from_notebook_node(notebook, resources=resources)
 
 
 # --------------------------------------------------------------------------------------------
@@ -835,7 +871,7 @@ def write_feedback(root: Path, chapter: str, student: str, autograded: Path) -> 
 
 
 _START_LOCK = Lock()
-PRELOADED = ("course_utils.grading", "nbgrader.apps.nbgraderapp", "nbgrader.api")
+PRELOADED = ("nbgrader.apps.nbgraderapp", "nbgrader.api", "course_utils.grader_preload")
 
 
 def grader_processes():
@@ -1110,7 +1146,9 @@ def grade(
     ``"bwrap"`` (required) or ``"none"``. ``figures`` draws the notebooks' figures into the
     autograded copies and the feedback; by default they are made but not drawn, which no test
     notices and which saves about a sixth of the time. Returns a `Report`; every input is one of
-    its results and one row of ``output`` (default ``<course>/grades.csv``).
+    its results and one row of ``output`` (default ``<course>/grades.csv``). The grader processes
+    come from a `multiprocessing` fork server, so a script that calls this function must do so
+    under ``if __name__ == "__main__":``.
     """
     course = find_course(course)
     check_chapter(course, chapter)

@@ -1,0 +1,10 @@
+"""Imported once by the fork server of ``course grade``, before it forks any grader process.
+
+Introduced in the instructors' guide. Every grader process is forked from that server, so what
+is loaded and compiled here (nbgrader, the feedback templates, the highlighter's patterns) is
+done once per run instead of once per submission.
+"""
+
+from course_utils.grading import warm_up_grader
+
+warm_up_grader()
