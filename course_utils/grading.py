@@ -844,7 +844,7 @@ def warm_up_grader() -> None:
     """Do once, in the fork server, the first-use work every grader process would repeat.
 
     Compiles the feedback templates, the syntax highlighter's patterns and the notebook schema by
-    rendering a small graded notebook: about 3 s of CPU per submission otherwise.
+    rendering a small graded notebook: a third of the grader process's CPU time otherwise.
     """
     import nbformat
     from nbformat import v4
@@ -877,8 +877,8 @@ PRELOADED = ("nbgrader.apps.nbgraderapp", "nbgrader.api", "course_utils.grader_p
 def grader_processes():
     """The multiprocessing context that starts one grader process per submission.
 
-    A fork server that has imported nbgrader once forks each of them: a fresh process per
-    submission, without paying nbgrader's 1.6 s import every time.
+    A fork server that has imported nbgrader and warmed it up once (`grader_preload`) forks each
+    of them: a fresh process per submission, without paying nbgrader's 1.6 s import every time.
     """
     import multiprocessing
 
