@@ -182,7 +182,7 @@ def test_models_shift_images_while_training_only(digits, build):
     import keras
 
     model = build()
-    shift = keras.Model(model.inputs, model.get_layer("shift").output)
+    shift = keras.Model(model.input, model.get_layer("shift").output)
     images = digits.x_test[:8]
     config.seed_everything(0)
     assert np.allclose(shift(images, training=False).numpy()[..., 0], images)
