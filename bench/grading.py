@@ -55,9 +55,10 @@ def time_course_grade(chapter, students, folder: Path, jobs: int) -> tuple[float
     for student, notebook in students.items():
         nbformat.write(notebook, inbox / f"{student}.ipynb")
     command = [grading.tool("course"), "--course", str(course), "grade", chapter, str(inbox)]
+    command += ["--jobs", str(jobs)]
     start = time.perf_counter()
     run = subprocess.run(
-        [*command, "--jobs", str(jobs)],
+        command,
         env=grading.tool_environment(),
         capture_output=True,
         text=True,
