@@ -72,11 +72,46 @@ def test_fit_is_reproducible_with_the_same_seed(digits):
         ({"num_epochs": 2.5}, "num_epochs must be a positive int"),
         ({"learning_rate": -1}, "learning_rate must be positive"),
         ({"schedule": "step"}, "schedule must be 'constant' or 'cosine'"),
+        ({"num_images": 0}, "num_images must be a positive int"),
+        ({"num_images": 900, "num_epochs": 2}, "not both"),
     ],
 )
 def test_fit_rejects_bad_options(digits, options, message):
     with pytest.raises(ValueError, match=message):
         training.fit(models.make_linear_classifier(), digits, **options)
+
+
+def test_fit_budget_in_images_follows_the_number_of_training_digits(digits):
+    config.seed_everything(0)
+    budget = 3 * len(digits.x_train) + 7
+    run = training.fit(models.make_linear_classifier(), digits, num_images=budget, verbose=0)
+    assert run.num_epochs == len(run.history) == 3
+
+
+@pytest.mark.parametrize(
+    ("num_images", "num_train", "epochs"),
+    [(110_000, 55_000, 2), (110_000, 3_601, 31), (1_000, 55_000, 1), (8_999, 2_000, 4)],
+)
+def test_epochs_for_rounds_images_seen_to_whole_epochs(num_images, num_train, epochs):
+    assert training.epochs_for(num_images, num_train) == epochs
+    assert type(training.epochs_for(num_images, num_train)) is int
+
+
+@pytest.mark.parametrize(("num_images", "num_train"), [(0, 10), (10, 0), (2.5, 10), (True, 10)])
+def test_epochs_for_rejects_sizes_that_are_not_positive_ints(num_images, num_train):
+    with pytest.raises(ValueError, match="must be a positive int"):
+        training.epochs_for(num_images, num_train)
+
+
+@pytest.mark.parametrize(("profile", "lines"), [("full", 2), ("fast", 0)])
+def test_fit_prints_one_line_per_epoch_to_stdout_in_the_full_profile_only(
+    digits, profile, lines, monkeypatch, capsys
+):
+    monkeypatch.setenv("COURSE_PROFILE", profile)
+    training.fit(models.make_linear_classifier(), digits, num_epochs=2)
+    captured = capsys.readouterr()
+    assert captured.out.count("val_accuracy") == lines
+    assert captured.err == ""
 
 
 def test_fit_needs_the_loaded_data_not_arrays(digits):
