@@ -16,7 +16,8 @@ The course's budget is at most about 5 minutes per chapter on the stand-in on a 
 Prints a line as each notebook starts and finishes (and for each cell that takes over
 ``--slow-cell`` seconds), then one row per chapter and data set. A notebook that fails or
 runs out of time is a row with that status. The 1-minute load average is printed with each
-row: on a shared machine it says how far the times are inflated. Nothing here is a timed test.
+row, and the CPU seconds the kernel used: on a shared machine the load says how far wall times are
+inflated, and CPU seconds move less with it. Nothing here is a timed test.
 """
 
 from __future__ import annotations
@@ -116,6 +117,17 @@ def first_line(source: str) -> str:
     return (lines[0][:60] + ("…" if len(lines[0]) > 60 else "")) if lines else ""
 
 
+def cpu_seconds(pid: int | None) -> float:
+    """CPU seconds (user and system, with children) the process ``pid`` has used so far."""
+    import psutil
+
+    try:
+        times = psutil.Process(pid).cpu_times()
+    except (psutil.Error, ValueError, TypeError):
+        return float("nan")
+    return times.user + times.system + times.children_user + times.children_system
+
+
 def run_notebook(
     path: Path,
     environment: dict[str, str],
@@ -123,21 +135,26 @@ def run_notebook(
     timeout: float,
     slow_cell: float,
     save_to: Path | None = None,
-) -> tuple[float, str]:
-    """Execute the notebook at ``path`` top to bottom; return its wall seconds and a status:
-    ``ok``, ``timeout`` (``timeout`` seconds for the whole notebook), ``error: <name>`` or
-    ``kernel died``."""
+) -> tuple[float, float, str]:
+    """Execute the notebook at ``path`` top to bottom.
+
+    Returns its wall seconds, the CPU seconds its kernel used (less sensitive than wall time to
+    other processes on the machine) and a status: ``ok``, ``timeout`` (``timeout`` seconds for
+    the whole notebook), ``error: <name>`` or ``kernel died``.
+    """
     import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
     notebook = nbformat.read(path, as_version=4)
     started = {}
+    kernel_cpu = [float("nan")]
 
     def on_cell_start(cell, cell_index):
         started[cell_index] = time.perf_counter()
 
     def on_cell_executed(cell, cell_index, execute_reply):
+        kernel_cpu[0] = cpu_seconds(getattr(client.km.provisioner, "pid", None))
         seconds = time.perf_counter() - started.get(cell_index, time.perf_counter())
         if seconds >= slow_cell:
             print(
@@ -171,7 +188,7 @@ def run_notebook(
     if save_to is not None:
         save_to.mkdir(parents=True, exist_ok=True)
         nbformat.write(notebook, save_to / path.name)
-    return seconds, status
+    return seconds, kernel_cpu[0], status
 
 
 def run(
@@ -199,7 +216,7 @@ def run(
                     f"load {load_average():.2f}",
                     flush=True,
                 )
-                seconds, status = run_notebook(
+                seconds, cpu, status = run_notebook(
                     path,
                     environment,
                     timeout=timeout,
@@ -207,13 +224,18 @@ def run(
                     save_to=save_dir / data_set if save_dir else None,
                 )
                 load = load_average()
-                print(f"{chapter} on {data_set}: {status} in {seconds:.0f} s, load {load:.2f}")
+                print(
+                    f"{chapter} on {data_set}: {status} in {seconds:.0f} s "
+                    f"(kernel CPU {cpu:.0f} s), load {load:.2f}",
+                    flush=True,
+                )
                 rows.append(
                     {
                         "chapter": chapter,
                         "data": data_set,
                         "training images": count,
                         "seconds": seconds,
+                        "kernel CPU s": cpu,
                         "status": status,
                         "load (1 min)": load,
                     }
@@ -257,6 +279,7 @@ def main(argv=None) -> int:
             formatters={
                 "training images": "{:,}".format,
                 "seconds": "{:.0f}".format,
+                "kernel CPU s": "{:.0f}".format,
                 "load (1 min)": "{:.2f}".format,
             },
         )
