@@ -10,7 +10,7 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export TF_ENABLE_ONEDNN_OPTS := 0
 export PATH := $(BIN):$(PATH)
 
-.PHONY: venv book test test-gpu lint release chromium bubblewrap bench bench-grading clean
+.PHONY: venv book book-instructor test test-gpu lint release chromium bubblewrap bench bench-grading clean
 
 venv: $(VENV)/.installed
 
@@ -31,11 +31,18 @@ $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m pip install --quiet --no-deps --editable .
 	touch $@
 
+# Two editions of one execution (_ext/book_editions.py): the student edition in _build/html is
+# safe to publish; the instructor edition, with solutions, goes to its own folder.
 book: venv
-	$(BIN)/jupyter-book build -W -n --keep-going .
-	@echo "Book: file://$(CURDIR)/_build/html/index.html"
+	BOOK_EDITION=student $(BIN)/jupyter-book build -W -n --keep-going .
+	@echo "Student edition (safe to publish): file://$(CURDIR)/_build/html/index.html"
 	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ] || [ "$$(uname)" = Darwin ]; then \
 	  $(PYTHON) -m webbrowser -t "file://$(CURDIR)/_build/html/index.html"; fi
+
+book-instructor: venv
+	BOOK_EDITION=instructor $(BIN)/jupyter-book build -W -n --keep-going --path-output _build/instructor .
+	@echo "Instructor edition (solutions; do not publish for a graded course):" \
+	  "file://$(CURDIR)/_build/instructor/_build/html/index.html"
 
 # Regenerate the student notebooks in chapters/ from solutions/ (commit the result).
 release: venv
@@ -44,8 +51,8 @@ release: venv
 	done
 
 lint: venv
-	$(BIN)/ruff check course_utils tests bench
-	$(BIN)/ruff format --check course_utils tests bench
+	$(BIN)/ruff check course_utils tests bench _ext
+	$(BIN)/ruff format --check course_utils tests bench _ext
 
 # Course models beside the seeds' own; tests on the official MNIST test set when MNIST_TEST_DIR
 # holds its two t10k IDX files.
@@ -66,10 +73,14 @@ bubblewrap:
 	@command -v bwrap >/dev/null || { apt-get update && apt-get install -y --no-install-recommends bubblewrap; }
 
 # The fast book is built from scratch: its execution cache would not notice changes to course_utils.
+# The instructor edition reuses the student edition's execution (one cache per profile).
+FAST_BOOK := COURSE_PROFILE=fast $(BIN)/jupyter-book build -W -n --keep-going
 test: venv chromium bubblewrap lint
-	rm -rf _build/fast
-	COURSE_PROFILE=fast $(BIN)/jupyter-book build -W -n --keep-going --path-output _build/fast .
-	COURSE_PROFILE=fast BOOK_HTML=_build/fast/_build/html $(BIN)/pytest --nbval-lax tests solutions
+	rm -rf _build/fast _build/.jupyter_cache-fast
+	BOOK_EDITION=student $(FAST_BOOK) --path-output _build/fast/student .
+	BOOK_EDITION=instructor $(FAST_BOOK) --path-output _build/fast/instructor .
+	COURSE_PROFILE=fast BOOK_HTML=_build/fast/student/_build/html \
+	  BOOK_HTML_INSTRUCTOR=_build/fast/instructor/_build/html $(BIN)/pytest --nbval-lax tests solutions
 
 # The solution notebooks in the full profile on a GPU (the CI job of a self-hosted `gpu` runner).
 test-gpu: venv

@@ -108,6 +108,29 @@ def _private_lines(notebook, patterns: tuple[re.Pattern, ...]) -> list[str]:
     return lines
 
 
+def model_answer_lines(notebook) -> list[str]:
+    """Lines of the written questions' model answers that appear nowhere else in the notebook.
+
+    A model answer is the whole markdown answer cell (no markers); its fence lines are left out.
+    """
+    answers = [
+        cell.source
+        for cell in notebook.cells
+        if cell.cell_type == "markdown" and nbgrader(cell).get("solution")
+    ]
+    public = "\n".join(
+        cell.source
+        for cell in notebook.cells
+        if not (cell.cell_type == "markdown" and nbgrader(cell).get("solution"))
+    )
+    return [
+        line.strip()
+        for answer in answers
+        for line in answer.splitlines()
+        if len(line.strip()) >= 20 and not line.startswith("```") and line.strip() not in public
+    ]
+
+
 def hidden_test_lines(notebook) -> list[str]:
     """Lines only hidden tests hold: they must reach neither students nor the book."""
     return _private_lines(notebook, (HIDDEN_BLOCK,))

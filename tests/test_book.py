@@ -1,10 +1,20 @@
-"""The built book: every chapter page renders with real content, without stderr noise or hidden
-tests, with solutions collapsed, and opens the student notebook in Colab.
+"""The built book, in both editions.
 
-`make test` builds the book (fast profile) first and passes its folder in ``BOOK_HTML``.
+The student edition (``make book``, safe to publish) renders every chapter with its outputs but
+without solutions, hidden tests or model answers, anywhere in the site; its download button gives
+the student notebook. The instructor edition (``make book-instructor``) shows solutions collapsed.
+
+`make test` builds both editions (fast profile) first and passes their folders in ``BOOK_HTML`` and
+``BOOK_HTML_INSTRUCTOR``.
 """
 
+from __future__ import annotations
+
+import html
+import importlib.util
+import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -13,22 +23,185 @@ import numpy as np
 import pytest
 from bs4 import BeautifulSoup
 from PIL import Image
+from sphinx.errors import ConfigError
+from sphinx.search.en import SearchEnglish
 
-from tests.notebooks import CHAPTER_IDS, ROOT, hidden_test_lines, read, solution_path
+from tests.notebooks import (
+    CHAPTER_IDS,
+    ROOT,
+    answers_of,
+    hidden_test_lines,
+    model_answer_lines,
+    nbgrader,
+    read,
+    secret_lines,
+    solution_path,
+    student_path,
+)
 
 TENSORFLOW_NOISE = ("oneDNN", "cuda", "TF_ENABLE_ONEDNN_OPTS", "absl::", "computation placer")
+COLAB = "colab.research.google.com/github/digits-course/digits/blob/main"
+SHOW_SOURCE = "Show code cell source"  # myst-nb's control that expands a hide-input cell
+
+
+def built_site(variable: str, default: str) -> Path:
+    folder = ROOT / os.environ.get(variable, default)
+    if not (folder / "index.html").exists():
+        pytest.fail(f"no built book in {folder}: run `make book` and `make book-instructor`")
+    return folder
 
 
 @pytest.fixture(scope="module")
 def html_dir() -> Path:
-    folder = ROOT / os.environ.get("BOOK_HTML", "_build/html")
-    if not (folder / "index.html").exists():
-        pytest.fail(f"no built book in {folder}: run `make book` (or `make test`, which builds it)")
-    return folder
+    return built_site("BOOK_HTML", "_build/html")
 
 
-def page(html_dir: Path, chapter: str) -> Path:
-    return html_dir / "solutions" / chapter / f"{chapter}.html"
+@pytest.fixture(scope="module")
+def instructor_dir() -> Path:
+    return built_site("BOOK_HTML_INSTRUCTOR", "_build/instructor/_build/html")
+
+
+def page(site: Path, chapter: str) -> Path:
+    return site / "solutions" / chapter / f"{chapter}.html"
+
+
+TYPOGRAPHY = str.maketrans(
+    {"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'", "*": "", "`": ""}
+)
+
+
+def normalise(text: str) -> str:
+    """Text as a reader finds it: entities decoded, markdown emphasis and curly quotes undone,
+    spaces collapsed."""
+    return " ".join(html.unescape(text).translate(TYPOGRAPHY).split())
+
+
+def readable_texts(path: Path) -> list[str]:
+    """Every form in which ``path`` can show text: raw, as page text, or as JSON strings."""
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        return []  # images and fonts
+    texts = [raw]
+    if path.suffix == ".html":
+        texts.append(BeautifulSoup(raw, "html.parser").get_text())
+    if path.suffix in (".ipynb", ".json"):
+        texts.append("\n".join(json_strings(json.loads(raw))))
+    return [normalise(text) for text in texts]
+
+
+def json_strings(value) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list):
+        return [text for item in value for text in json_strings(item)]
+    return []
+
+
+def private_lines() -> list[str]:
+    """Solution, hidden-test and model-answer lines, normalised, that no student notebook holds.
+
+    (A line private to one chapter can be public in another, such as a seeded generator.)
+    """
+    public = normalise(
+        "\n".join(
+            cell.source for chapter in CHAPTER_IDS for cell in read(student_path(chapter)).cells
+        )
+    )
+    lines = set()
+    for chapter in CHAPTER_IDS:
+        notebook = read(solution_path(chapter))
+        private = [
+            normalise(line) for line in secret_lines(notebook) + model_answer_lines(notebook)
+        ]
+        private = [line for line in private if line not in public]
+        assert private, f"{chapter}: no private line found to look for"
+        lines |= set(private)
+    return sorted(lines)
+
+
+def leaks(site: Path) -> list[str]:
+    secrets = private_lines()
+    found = []
+    for path in sorted(site.rglob("*")):
+        if path.is_file():
+            texts = readable_texts(path)
+            found += [
+                f"{path.relative_to(site)}: {line[:60]}"
+                for line in secrets
+                if any(line in text for text in texts)
+            ]
+    return found
+
+
+def test_student_edition_holds_no_solution_hidden_test_or_model_answer_in_any_file(html_dir):
+    assert (html_dir / "searchindex.js").exists()
+    found = leaks(html_dir)
+    assert not found, f"{len(found)} private lines in the student site, e.g. {found[:5]}"
+
+
+def test_student_edition_has_no_copy_of_the_solution_notebooks(html_dir):
+    copies = [path for path in html_dir.rglob("*.ipynb") if "_sources" not in path.parts]
+    assert not copies
+    for chapter in CHAPTER_IDS:
+        assert not list(html_dir.rglob(f"*{chapter}.ipynb.txt"))
+
+
+def test_student_search_index_holds_only_words_the_pages_show(html_dir):
+    index = (html_dir / "searchindex.js").read_text()
+    terms = json.loads(index[index.index("(") + 1 : index.rindex(")")])["terms"]
+    stemmer = SearchEnglish({})
+    shown = set()
+    for path in html_dir.rglob("*.html"):
+        text = BeautifulSoup(path.read_text(), "html.parser").get_text(" ")
+        shown |= {stemmer.stem(word.lower()) for word in re.findall(r"\w+", text)}
+        shown |= {word.lower() for word in re.findall(r"\w+", text)}
+    unshown = sorted({term.lower() for term in terms} - shown)
+    assert not unshown, f"the search index holds words no page shows: {unshown[:20]}"
+
+
+@pytest.mark.parametrize("chapter", CHAPTER_IDS)
+def test_student_page_shows_each_answer_cell_as_the_student_notebook_has_it(chapter, html_dir):
+    soup = BeautifulSoup(page(html_dir, chapter).read_text(), "html.parser")
+    cells = [normalise(cell.get_text()) for cell in soup.select("div.cell")]
+    student = read(student_path(chapter))
+    for cell in student.cells:
+        if cell.cell_type == "code" and nbgrader(cell).get("solution"):
+            stub = normalise(cell.source)
+            assert stub in cells, f"{nbgrader(cell)['grade_id']}: the student stub is not shown"
+    assert "tag_hide-input" not in str(soup)
+    written = [
+        cell
+        for cell in student.cells
+        if cell.cell_type == "markdown" and nbgrader(cell).get("solution")
+    ]
+    text = normalise(soup.get_text())
+    assert written and all(normalise(cell.source) in text for cell in written)
+
+
+@pytest.mark.parametrize("chapter", CHAPTER_IDS)
+def test_student_download_button_gives_the_student_notebook(chapter, html_dir):
+    soup = BeautifulSoup(page(html_dir, chapter).read_text(), "html.parser")
+    links = [
+        a["href"]
+        for a in soup.select("a[href]")
+        if a["href"].endswith(".ipynb") and "://" not in a["href"]
+    ]
+    assert links, "the page offers no notebook download"
+    for link in links:
+        downloaded = read(page(html_dir, chapter).parent / link)
+        assert [cell.source for cell in downloaded.cells] == [
+            cell.source for cell in read(student_path(chapter)).cells
+        ]
+
+
+def test_student_edition_has_no_launch_button_into_solutions(html_dir):
+    for path in html_dir.rglob("*.html"):
+        text = path.read_text()
+        assert "mybinder.org" not in text
+        assert f"{COLAB}/solutions/" not in text, path
 
 
 @pytest.mark.parametrize("chapter", CHAPTER_IDS)
@@ -39,22 +212,48 @@ def test_chapter_page_has_no_stderr_output_or_tensorflow_noise(chapter, html_dir
 
 
 @pytest.mark.parametrize("chapter", CHAPTER_IDS)
-def test_chapter_page_hides_hidden_tests_and_collapses_solutions(chapter, html_dir):
-    html = page(html_dir, chapter).read_text()
-    assert "tag_hide-input" in html
-    text = BeautifulSoup(html, "html.parser").get_text()
-    assert "Hidden tests" not in text and "BEGIN HIDDEN TESTS" not in text
-    hidden = hidden_test_lines(read(solution_path(chapter)))
-    assert hidden and not [line for line in hidden if line in text]
+def test_chapter_page_links_colab_to_the_student_notebook(chapter, html_dir):
+    assert f"{COLAB}/chapters/{chapter}/{chapter}.ipynb" in page(html_dir, chapter).read_text()
 
 
 @pytest.mark.parametrize("chapter", CHAPTER_IDS)
-def test_chapter_page_links_colab_to_the_student_notebook(chapter, html_dir):
-    text = page(html_dir, chapter).read_text()
-    assert (
-        f"colab.research.google.com/github/digits-course/digits/blob/main/chapters/{chapter}/{chapter}.ipynb"
-        in text
+def test_instructor_page_collapses_solutions_and_shows_model_answers(chapter, instructor_dir):
+    html_text = page(instructor_dir, chapter).read_text()
+    assert "tag_hide-input" in html_text and SHOW_SOURCE in html_text
+    text = normalise(BeautifulSoup(html_text, "html.parser").get_text())
+    solution = read(solution_path(chapter))
+    for grade_id, source in answers_of(solution).items():
+        if "### BEGIN SOLUTION" in source:
+            body = source.split("### BEGIN SOLUTION")[1].split("### END SOLUTION")[0]
+            assert normalise(body) in text, f"{grade_id}: the solution is not in the page"
+    assert all(line in text for line in map(normalise, model_answer_lines(solution)))
+    assert "Instructor edition" in text
+
+
+@pytest.mark.parametrize("chapter", CHAPTER_IDS)
+def test_instructor_page_still_leaves_out_hidden_tests(chapter, instructor_dir):
+    text = normalise(
+        BeautifulSoup(page(instructor_dir, chapter).read_text(), "html.parser").get_text()
     )
+    assert "BEGIN HIDDEN TESTS" not in text
+    hidden = [normalise(line) for line in hidden_test_lines(read(solution_path(chapter)))]
+    assert hidden and not [line for line in hidden if line in text]
+
+
+def test_editions_are_built_to_different_folders(html_dir, instructor_dir):
+    assert html_dir.resolve() != instructor_dir.resolve()
+    assert "Instructor edition" not in (html_dir / "intro.html").read_text()
+
+
+def test_unknown_edition_is_refused_with_the_names_of_both(monkeypatch):
+    spec = importlib.util.spec_from_file_location("book_editions", ROOT / "_ext/book_editions.py")
+    editions = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(editions)
+    monkeypatch.setenv("BOOK_EDITION", "teacher")
+    with pytest.raises(ConfigError, match="'student' or 'instructor'; got 'teacher'"):
+        editions.book_edition()
+    monkeypatch.setenv("BOOK_EDITION", " Instructor ")
+    assert editions.book_edition() == "instructor"
 
 
 @pytest.fixture(scope="module")
@@ -104,3 +303,23 @@ def test_chapter_page_renders_figures_and_text_in_chromium(chapter, html_dir, ch
     assert 0.02 < inked < 0.6, f"the screenshot looks blank or broken ({inked:.1%} dark pixels)"
     rows_with_content = ((pixels < 200).mean(axis=1) > 0.01).mean()
     assert rows_with_content > 0.3, "most of the page is empty"
+
+
+@pytest.mark.parametrize("chapter", CHAPTER_IDS)
+def test_student_page_in_chromium_shows_stubs_and_no_show_solution_control(
+    chapter, html_dir, chromium, tmp_path
+):
+    dom = render(chromium, page(html_dir, chapter).as_uri(), tmp_path, "--dump-dom").stdout
+    soup = BeautifulSoup(dom, "html.parser")
+    assert "raise NotImplementedError" in soup.get_text()
+    assert SHOW_SOURCE not in dom and not soup.select("details.hide")
+    badge = soup.select_one('a[href*="colab.research.google.com"]')
+    assert badge["href"].endswith(f"/chapters/{chapter}/{chapter}.ipynb")
+
+
+def test_instructor_page_in_chromium_keeps_the_show_solution_control(
+    instructor_dir, chromium, tmp_path
+):
+    chapter = CHAPTER_IDS[-1]
+    dom = render(chromium, page(instructor_dir, chapter).as_uri(), tmp_path, "--dump-dom").stdout
+    assert SHOW_SOURCE in dom
