@@ -150,15 +150,20 @@ def run_notebook(
     started = {}
     kernel_cpu = [float("nan")]
 
+    def kernel_cpu_now():
+        return cpu_seconds(getattr(client.km.provisioner, "pid", None))
+
     def on_cell_start(cell, cell_index):
-        started[cell_index] = time.perf_counter()
+        started[cell_index] = (time.perf_counter(), kernel_cpu_now())
 
     def on_cell_executed(cell, cell_index, execute_reply):
-        kernel_cpu[0] = cpu_seconds(getattr(client.km.provisioner, "pid", None))
-        seconds = time.perf_counter() - started.get(cell_index, time.perf_counter())
+        kernel_cpu[0] = kernel_cpu_now()
+        wall, cpu = started.get(cell_index, (time.perf_counter(), kernel_cpu[0]))
+        seconds = time.perf_counter() - wall
         if seconds >= slow_cell:
             print(
-                f"    cell {cell_index}: {seconds:.0f} s  ({first_line(cell.source)})",
+                f"    cell {cell_index}: {seconds:.0f} s, kernel CPU {kernel_cpu[0] - cpu:.0f} s"
+                f"  ({first_line(cell.source)})",
                 flush=True,
             )
 
