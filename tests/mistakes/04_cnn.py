@@ -78,4 +78,201 @@ def max_pool2d(feature_map, size=2):
     return feature_map.reshape(height // size, size, width // size, size).max(axis=(1, 3))
 """,
     ),
+    "conv2d_returns_a_list": (
+        "ex04_conv2d",
+        """
+def conv2d(image, kernel):
+    kh, kw = kernel.shape
+    rows = []
+    for i in range(image.shape[0] - kh + 1):
+        row = []
+        for j in range(image.shape[1] - kw + 1):
+            row.append(np.sum(image[i : i + kh, j : j + kw] * kernel))
+        rows.append(row)
+    return rows
+""",
+    ),
+    "conv2d_keeps_the_image_dtype": (
+        "ex04_conv2d",
+        """
+def conv2d(image, kernel):
+    kh, kw = kernel.shape
+    result = np.zeros((image.shape[0] - kh + 1, image.shape[1] - kw + 1), dtype=image.dtype)
+    for i in range(result.shape[0]):
+        for j in range(result.shape[1]):
+            result[i, j] = np.sum(image[i : i + kh, j : j + kw] * kernel)
+    return result
+""",
+    ),
+    "output_size_rounds": (
+        "ex04_conv_output_size",
+        """
+def conv_output_size(n, kernel, stride=1, padding="valid"):
+    if padding == "valid":
+        return round((n - kernel) / stride) + 1
+    if padding == "same":
+        return round(n / stride)
+    raise ValueError("padding must be 'valid' or 'same'")
+""",
+    ),
+    "output_size_pads_half_the_kernel_for_same": (
+        "ex04_conv_output_size",
+        """
+def conv_output_size(n, kernel, stride=1, padding="valid"):
+    if padding == "valid":
+        pad = 0
+    elif padding == "same":
+        pad = kernel // 2
+    else:
+        raise ValueError("padding must be 'valid' or 'same'")
+    return (n + 2 * pad - kernel) // stride + 1
+""",
+    ),
+    "output_size_returns_a_float": (
+        "ex04_conv_output_size",
+        """
+def conv_output_size(n, kernel, stride=1, padding="valid"):
+    if padding == "valid":
+        return np.floor((n - kernel) / stride) + 1
+    if padding == "same":
+        return np.ceil(n / stride)
+    raise ValueError("padding must be 'valid' or 'same'")
+""",
+    ),
+    "output_size_without_defaults": (
+        "ex04_conv_output_size",
+        """
+def conv_output_size(n, kernel, stride, padding):
+    if padding == "valid":
+        return (n - kernel) // stride + 1
+    if padding == "same":
+        return -(-n // stride)
+    raise ValueError("padding must be 'valid' or 'same'")
+""",
+    ),
+    "output_size_error_names_no_choice": (
+        "ex04_conv_output_size",
+        """
+def conv_output_size(n, kernel, stride=1, padding="valid"):
+    if padding == "valid":
+        return (n - kernel) // stride + 1
+    if padding == "same":
+        return -(-n // stride)
+    raise ValueError("unknown padding")
+""",
+    ),
+    "max_pool_returns_a_list": (
+        "ex04_max_pool2d",
+        """
+def max_pool2d(feature_map, size=2):
+    height, width = feature_map.shape
+    return [
+        [feature_map[i : i + size, j : j + size].max() for j in range(0, width - size + 1, size)]
+        for i in range(0, height - size + 1, size)
+    ]
+""",
+    ),
+    "classic_cnn_valid_padding": (
+        "ex04_classic_cnn",
+        """
+def make_classic_cnn():
+    return keras.Sequential(
+        [
+            keras.Input(shape=(28, 28)),
+            layers.Reshape((28, 28, 1)),
+            layers.Conv2D(32, 5, activation="relu"),
+            layers.MaxPooling2D(2),
+            layers.Conv2D(64, 5, activation="relu"),
+            layers.MaxPooling2D(2),
+            layers.Flatten(),
+            layers.Dense(1024, activation="relu"),
+            layers.Dropout(0.5),
+            layers.Dense(10, activation="softmax"),
+        ]
+    )
+""",
+    ),
+    "classic_cnn_dropout_before_the_dense_layer": (
+        "ex04_classic_cnn",
+        """
+def make_classic_cnn():
+    return keras.Sequential(
+        [
+            keras.Input(shape=(28, 28)),
+            layers.Reshape((28, 28, 1)),
+            layers.Conv2D(32, 5, padding="same", activation="relu"),
+            layers.MaxPooling2D(2),
+            layers.Conv2D(64, 5, padding="same", activation="relu"),
+            layers.MaxPooling2D(2),
+            layers.Flatten(),
+            layers.Dropout(0.5),
+            layers.Dense(1024, activation="relu"),
+            layers.Dense(10, activation="softmax"),
+        ]
+    )
+""",
+    ),
+    "classic_cnn_dense_layer_without_relu": (
+        "ex04_classic_cnn",
+        """
+def make_classic_cnn():
+    return keras.Sequential(
+        [
+            keras.Input(shape=(28, 28)),
+            layers.Reshape((28, 28, 1)),
+            layers.Conv2D(32, 5, padding="same", activation="relu"),
+            layers.MaxPooling2D(2),
+            layers.Conv2D(64, 5, padding="same", activation="relu"),
+            layers.MaxPooling2D(2),
+            layers.Flatten(),
+            layers.Dense(1024),
+            layers.Dropout(0.5),
+            layers.Dense(10, activation="softmax"),
+        ]
+    )
+""",
+    ),
+    "classic_cnn_relu_at_the_output": (
+        "ex04_classic_cnn",
+        """
+def make_classic_cnn():
+    return keras.Sequential(
+        [
+            keras.Input(shape=(28, 28)),
+            layers.Reshape((28, 28, 1)),
+            layers.Conv2D(32, 5, padding="same", activation="relu"),
+            layers.MaxPooling2D(2),
+            layers.Conv2D(64, 5, padding="same", activation="relu"),
+            layers.MaxPooling2D(2),
+            layers.Flatten(),
+            layers.Dense(1024, activation="relu"),
+            layers.Dropout(0.5),
+            layers.Dense(10, activation="relu"),
+        ]
+    )
+""",
+    ),
+    "classic_cnn_one_model_for_every_call": (
+        "ex04_classic_cnn",
+        """
+classic_model = keras.Sequential(
+    [
+        keras.Input(shape=(28, 28)),
+        layers.Reshape((28, 28, 1)),
+        layers.Conv2D(32, 5, padding="same", activation="relu"),
+        layers.MaxPooling2D(2),
+        layers.Conv2D(64, 5, padding="same", activation="relu"),
+        layers.MaxPooling2D(2),
+        layers.Flatten(),
+        layers.Dense(1024, activation="relu"),
+        layers.Dropout(0.5),
+        layers.Dense(10, activation="softmax"),
+    ]
+)
+
+
+def make_classic_cnn():
+    return classic_model
+""",
+    ),
 }
