@@ -28,6 +28,7 @@ import io
 import os
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -167,6 +168,13 @@ def run_notebook(
                 flush=True,
             )
 
+    def sample_kernel_cpu():
+        # The kernel is gone once execute() returns or raises: sample its CPU time meanwhile.
+        while not finished.wait(1.0):
+            if client.km is not None and client.km.has_kernel:
+                kernel_cpu[0] = kernel_cpu_now()
+
+    finished = threading.Event()
     start = time.perf_counter()
     deadline = start + timeout
     with tempfile.TemporaryDirectory(prefix="bench-chapter-") as workdir:
@@ -178,6 +186,8 @@ def run_notebook(
             on_cell_start=on_cell_start,
             on_cell_executed=on_cell_executed,
         )
+        sampler = threading.Thread(target=sample_kernel_cpu, daemon=True)
+        sampler.start()
         try:
             client.execute(env=environment, cwd=workdir)
             status = "ok"
@@ -189,6 +199,9 @@ def run_notebook(
             status = f"error: {error.ename}"
         except Exception as error:  # noqa: BLE001 (one chapter's failure is a row, not a crash)
             status = f"error: {type(error).__name__}"
+        finally:
+            finished.set()
+            sampler.join()
     seconds = time.perf_counter() - start
     if save_to is not None:
         save_to.mkdir(parents=True, exist_ok=True)
