@@ -76,4 +76,86 @@ def minibatches(x, y, batch_size, rng):
         yield x[start : start + batch_size], y[start : start + batch_size]
 """,
     ),
+    "flattens_each_image_transposed": (
+        "ex01_scale_and_flatten",
+        """
+def scale_and_flatten(images):
+    return images.transpose(0, 2, 1).reshape(len(images), 784).astype(np.float32) / 255
+""",
+    ),
+    "flattens_in_fortran_order": (
+        "ex01_scale_and_flatten",
+        """
+def scale_and_flatten(images):
+    return images.reshape(len(images), 784, order="F").astype(np.float32) / 255
+""",
+    ),
+    "one_hot_float64": (
+        "ex01_one_hot",
+        """
+def one_hot(labels, num_classes=10):
+    return np.eye(num_classes)[labels]
+""",
+    ),
+    "one_hot_returns_a_tensor": (
+        "ex01_one_hot",
+        """
+import tensorflow as tf
+def one_hot(labels, num_classes=10):
+    return tf.one_hot(labels, num_classes)
+""",
+    ),
+    "one_hot_at_most_ten_columns": (
+        "ex01_one_hot",
+        """
+def one_hot(labels, num_classes=10):
+    return np.eye(10, dtype=np.float32)[labels][:, :num_classes]
+""",
+    ),
+    "shuffles_within_fixed_batches": (
+        "ex01_minibatches",
+        """
+def minibatches(x, y, batch_size, rng):
+    for start in range(0, len(x), batch_size):
+        chosen = start + rng.permutation(min(batch_size, len(x) - start))
+        yield x[chosen], y[chosen]
+""",
+    ),
+    "shuffles_the_order_of_fixed_batches": (
+        "ex01_minibatches",
+        """
+def minibatches(x, y, batch_size, rng):
+    for start in rng.permutation(np.arange(0, len(x), batch_size)):
+        yield x[start : start + batch_size], y[start : start + batch_size]
+""",
+    ),
+    "loop_stops_one_short": (
+        "ex01_minibatches",
+        """
+def minibatches(x, y, batch_size, rng):
+    order = rng.permutation(len(x))
+    for start in range(0, len(x) - 1, batch_size):
+        chosen = order[start : start + batch_size]
+        yield x[chosen], y[chosen]
+""",
+    ),
+    "one_batch_too_many": (
+        "ex01_minibatches",
+        """
+def minibatches(x, y, batch_size, rng):
+    order = rng.permutation(len(x))
+    for number in range(len(x) // batch_size + 1):
+        chosen = order[number * batch_size : (number + 1) * batch_size]
+        yield x[chosen], y[chosen]
+""",
+    ),
+    "returns_a_list_of_batches": (
+        "ex01_minibatches",
+        """
+def minibatches(x, y, batch_size, rng):
+    order = rng.permutation(len(x))
+    starts = range(0, len(x), batch_size)
+    return [(x[order[s : s + batch_size]], y[order[s : s + batch_size]]) for s in starts]
+""",
+    ),
 }

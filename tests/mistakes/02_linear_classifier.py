@@ -79,4 +79,82 @@ def train_step(weights, bias, x, y, learning_rate, loss_fn):
     return float(loss)
 """,
     ),
+    "softmax_without_keepdims": (
+        "ex02_softmax",
+        """
+def softmax(logits):
+    exponentials = tf.exp(logits - tf.reduce_max(logits, axis=-1))
+    return exponentials / tf.reduce_sum(exponentials, axis=-1)
+""",
+    ),
+    "softmax_in_float64": (
+        "ex02_softmax",
+        """
+def softmax(logits):
+    logits = tf.cast(logits, tf.float64)
+    exponentials = tf.exp(logits - tf.reduce_max(logits, axis=-1, keepdims=True))
+    return exponentials / tf.reduce_sum(exponentials, axis=-1, keepdims=True)
+""",
+    ),
+    "cross_entropy_clips_the_softmax": (
+        "ex02_cross_entropy",
+        """
+def cross_entropy(logits, labels):
+    probabilities = tf.clip_by_value(tf.nn.softmax(logits, axis=-1), 1e-7, 1.0)
+    picked = tf.gather(probabilities, labels, axis=1, batch_dims=1)
+    return -tf.reduce_mean(tf.math.log(picked))
+""",
+    ),
+    "cross_entropy_averages_over_classes_too": (
+        "ex02_cross_entropy",
+        """
+def cross_entropy(logits, labels):
+    log_probabilities = logits - tf.reduce_logsumexp(logits, axis=-1, keepdims=True)
+    return -tf.reduce_mean(tf.one_hot(labels, logits.shape[-1]) * log_probabilities)
+""",
+    ),
+    "cross_entropy_returns_a_float": (
+        "ex02_cross_entropy",
+        """
+def cross_entropy(logits, labels):
+    log_probabilities = logits - tf.reduce_logsumexp(logits, axis=-1, keepdims=True)
+    return float(-tf.reduce_mean(tf.gather(log_probabilities, labels, axis=1, batch_dims=1)))
+""",
+    ),
+    "train_step_returns_a_tensor": (
+        "ex02_train_step",
+        """
+def train_step(weights, bias, x, y, learning_rate, loss_fn):
+    with tf.GradientTape() as tape:
+        loss = loss_fn(tf.matmul(x, weights) + bias, y)
+    weight_gradient, bias_gradient = tape.gradient(loss, [weights, bias])
+    weights.assign_sub(learning_rate * weight_gradient)
+    bias.assign_sub(learning_rate * bias_gradient)
+    return loss
+""",
+    ),
+    "train_step_rebinds_instead_of_assigning": (
+        "ex02_train_step",
+        """
+def train_step(weights, bias, x, y, learning_rate, loss_fn):
+    with tf.GradientTape() as tape:
+        loss = loss_fn(tf.matmul(x, weights) + bias, y)
+    weight_gradient, bias_gradient = tape.gradient(loss, [weights, bias])
+    weights = weights - learning_rate * weight_gradient
+    bias = bias - learning_rate * bias_gradient
+    return float(loss)
+""",
+    ),
+    "train_step_returns_the_loss_after_the_step": (
+        "ex02_train_step",
+        """
+def train_step(weights, bias, x, y, learning_rate, loss_fn):
+    with tf.GradientTape() as tape:
+        loss = loss_fn(tf.matmul(x, weights) + bias, y)
+    weight_gradient, bias_gradient = tape.gradient(loss, [weights, bias])
+    weights.assign_sub(learning_rate * weight_gradient)
+    bias.assign_sub(learning_rate * bias_gradient)
+    return float(loss_fn(tf.matmul(x, weights) + bias, y))
+""",
+    ),
 }
