@@ -85,3 +85,210 @@ def numerical_gradient(f, w, eps=1e-5):
 """,
     ),
 }
+
+MISTAKES.update(
+    {
+        "forward_adds_the_bias_after_the_relu": (
+            "ex03_forward",
+            """
+def forward(x, params):
+    hidden = np.maximum(x @ params["W1"], 0) + params["b1"]
+    return hidden @ params["W2"] + params["b2"], hidden
+""",
+        ),
+        "forward_assumes_784_pixels": (
+            "ex03_forward",
+            """
+def forward(x, params):
+    hidden = np.maximum(x.reshape(-1, 784) @ params["W1"] + params["b1"], 0)
+    return hidden @ params["W2"] + params["b2"], hidden
+""",
+        ),
+        "forward_returns_tensorflow_tensors": (
+            "ex03_forward",
+            """
+def forward(x, params):
+    hidden = tf.nn.relu(x @ params["W1"] + params["b1"])
+    return hidden @ params["W2"] + params["b2"], hidden
+""",
+        ),
+        "backward_masks_with_greater_or_equal": (
+            "ex03_backward",
+            """
+def backward(x, y, hidden, logits, W2):
+    d_logits = softmax_rows(logits)
+    d_logits[np.arange(len(x)), y] -= 1
+    d_logits /= len(x)
+    d_pre_activation = (d_logits @ W2.T) * (hidden >= 0)
+    return {"W1": x.T @ d_pre_activation, "b1": d_pre_activation.sum(axis=0),
+            "W2": hidden.T @ d_logits, "b2": d_logits.sum(axis=0)}
+""",
+        ),
+        "backward_averages_the_biases_twice": (
+            "ex03_backward",
+            """
+def backward(x, y, hidden, logits, W2):
+    d_logits = softmax_rows(logits)
+    d_logits[np.arange(len(x)), y] -= 1
+    d_logits /= len(x)
+    d_pre_activation = (d_logits @ W2.T) * (hidden > 0)
+    return {"W1": x.T @ d_pre_activation, "b1": d_pre_activation.mean(axis=0),
+            "W2": hidden.T @ d_logits, "b2": d_logits.mean(axis=0)}
+""",
+        ),
+        "backward_assumes_ten_classes": (
+            "ex03_backward",
+            """
+def backward(x, y, hidden, logits, W2):
+    d_logits = (softmax_rows(logits) - np.eye(10)[y]) / len(x)
+    d_pre_activation = (d_logits @ W2.T) * (hidden > 0)
+    return {"W1": x.T @ d_pre_activation, "b1": d_pre_activation.sum(axis=0),
+            "W2": hidden.T @ d_logits, "b2": d_logits.sum(axis=0)}
+""",
+        ),
+        "numerical_gradient_ignores_eps": (
+            "ex03_numerical_gradient",
+            """
+def numerical_gradient(f, w, eps=1e-5):
+    gradient = np.zeros_like(w)
+    for index in np.ndindex(w.shape):
+        original = w[index]
+        w[index] = original + 1e-5
+        above = f()
+        w[index] = original - 1e-5
+        below = f()
+        w[index] = original
+        gradient[index] = (above - below) / 2e-5
+    return gradient
+""",
+        ),
+        "numerical_gradient_returns_a_flat_list": (
+            "ex03_numerical_gradient",
+            """
+def numerical_gradient(f, w, eps=1e-5):
+    gradient = []
+    for index in np.ndindex(w.shape):
+        original = w[index]
+        w[index] = original + eps
+        above = f()
+        w[index] = original - eps
+        below = f()
+        w[index] = original
+        gradient.append((above - below) / (2 * eps))
+    return gradient
+""",
+        ),
+        "numerical_gradient_restores_w_by_arithmetic": (
+            "ex03_numerical_gradient",
+            """
+def numerical_gradient(f, w, eps=1e-5):
+    gradient = np.zeros_like(w)
+    for index in np.ndindex(w.shape):
+        w[index] += eps
+        above = f()
+        w[index] -= 2 * eps
+        below = f()
+        w[index] += eps
+        gradient[index] = (above - below) / (2 * eps)
+    return gradient
+""",
+        ),
+        "wide_mlp_forgets_the_relu": (
+            "ex03_wide_mlp",
+            """
+def make_wide_mlp():
+    return keras.Sequential([
+        keras.Input(shape=(28, 28)),
+        layers.Flatten(),
+        layers.Dense(1500),
+        layers.Dense(10, activation="softmax"),
+    ])
+""",
+        ),
+        "wide_mlp_returns_one_shared_model": (
+            "ex03_wide_mlp",
+            """
+wide_model = keras.Sequential([
+    keras.Input(shape=(28, 28)),
+    layers.Flatten(),
+    layers.Dense(1500, activation="relu"),
+    layers.Dense(10, activation="softmax"),
+])
+
+
+def make_wide_mlp():
+    return wide_model
+""",
+        ),
+        "wide_mlp_uses_a_sigmoid": (
+            "ex03_wide_mlp",
+            """
+def make_wide_mlp():
+    return keras.Sequential([
+        keras.Input(shape=(28, 28)),
+        layers.Flatten(),
+        layers.Dense(1500, activation="sigmoid"),
+        layers.Dense(10, activation="softmax"),
+    ])
+""",
+        ),
+        "deep_mlp_forgets_the_relu": (
+            "ex03_deep_mlp",
+            """
+def make_deep_mlp():
+    return keras.Sequential([
+        keras.Input(shape=(28, 28)),
+        layers.Flatten(),
+        layers.Dense(512),
+        layers.Dense(256),
+        layers.Dense(128),
+        layers.Dense(10, activation="softmax"),
+    ])
+""",
+        ),
+        "deep_mlp_too_narrow_to_clear_the_bar": (
+            "ex03_deep_mlp",
+            """
+def make_deep_mlp():
+    return keras.Sequential([
+        keras.Input(shape=(28, 28)),
+        layers.Flatten(),
+        layers.Dense(16, activation="relu"),
+        layers.Dense(16, activation="relu"),
+        layers.Dense(16, activation="relu"),
+        layers.Dense(10, activation="softmax"),
+    ])
+""",
+        ),
+        "deep_mlp_returns_one_shared_model": (
+            "ex03_deep_mlp",
+            """
+deep_model = keras.Sequential([
+    keras.Input(shape=(28, 28)),
+    layers.Flatten(),
+    layers.Dense(512, activation="relu"),
+    layers.Dense(256, activation="relu"),
+    layers.Dense(128, activation="relu"),
+    layers.Dense(10, activation="softmax"),
+])
+
+
+def make_deep_mlp():
+    return deep_model
+""",
+        ),
+        "deep_mlp_has_two_hidden_layers": (
+            "ex03_deep_mlp",
+            """
+def make_deep_mlp():
+    return keras.Sequential([
+        keras.Input(shape=(28, 28)),
+        layers.Flatten(),
+        layers.Dense(512, activation="relu"),
+        layers.Dense(256, activation="relu"),
+        layers.Dense(10, activation="softmax"),
+    ])
+""",
+        ),
+    }
+)
