@@ -10,7 +10,7 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export TF_ENABLE_ONEDNN_OPTS := 0
 export PATH := $(BIN):$(PATH)
 
-.PHONY: venv book book-instructor test test-gpu lint release chromium bubblewrap bench bench-grading clean
+.PHONY: venv book book-instructor test test-gpu lint release chromium bubblewrap bench bench-chapters bench-grading clean
 
 venv: $(VENV)/.installed
 
@@ -59,6 +59,11 @@ lint: venv
 MNIST_TEST_DIR ?= ../shared/data/mnist-test
 bench: venv
 	$(PYTHON) -m bench.models $(if $(wildcard $(MNIST_TEST_DIR)/t10k-*),--data-dir $(MNIST_TEST_DIR))
+
+# Wall time of each chapter's full profile on the subset and on a 55,000-image stand-in for full MNIST.
+DATA ?= both
+bench-chapters: venv
+	$(PYTHON) -m bench.chapters --data $(DATA)
 
 # Grading throughput: course grade --jobs 2 beside serial nbgrader autograde (COPIES of each kind).
 COPIES ?= 3
