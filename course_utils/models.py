@@ -83,6 +83,7 @@ def make_mlp(
     input_shape: tuple[int, ...] = (28, 28),
     num_classes: int = 10,
     dropout_rate: float = 0.0,
+    l2: float = 0.0,
     augment: bool = False,
     max_shift: float = 0.1,
 ):
@@ -90,7 +91,9 @@ def make_mlp(
 
     Introduced in chapter 03. ``hidden_units`` lists the width of each hidden layer, so
     ``(1500,)`` is one hidden layer of 1,500 units and ``(512, 256)`` two layers. With
-    ``dropout_rate`` above zero, a dropout layer follows every hidden layer. ``augment`` shifts
+    ``dropout_rate`` above zero, a dropout layer follows every hidden layer. With ``l2`` above
+    zero (chapter 05), each hidden layer's kernel gets a `keras.regularizers.L2` penalty of that
+    strength, which Keras adds to the training loss. ``augment`` shifts
     each training image by up to ``max_shift`` of its size (as a fraction; 0.1 is up to 2.8
     pixels), differently every epoch; evaluation sees the images unshifted. The hidden layers
     are named ``hidden_1``, ``hidden_2``, ….
@@ -111,11 +114,16 @@ def make_mlp(
         )
     if not 0 <= dropout_rate < 1:
         raise ValueError(f"dropout_rate must be in [0, 1); got {dropout_rate!r}")
+    if isinstance(l2, bool) or not isinstance(l2, (int, float)) or not 0 <= l2 < float("inf"):
+        raise ValueError(f"l2 must be a number >= 0; got {l2!r}")
     inputs = keras.Input(shape=input_shape, name="image")
     x = _shift(_with_channel(inputs, input_shape), max_shift) if augment else inputs
     x = layers.Flatten()(x)
     for index, units in enumerate(hidden_units, start=1):
-        x = layers.Dense(units, activation="relu", name=f"hidden_{index}")(x)
+        regularizer = keras.regularizers.L2(l2) if l2 else None
+        x = layers.Dense(
+            units, activation="relu", kernel_regularizer=regularizer, name=f"hidden_{index}"
+        )(x)
         if dropout_rate:
             x = layers.Dropout(dropout_rate)(x)
     outputs = layers.Dense(num_classes, activation="softmax", dtype="float32", name="output")(x)

@@ -178,6 +178,26 @@ def test_mlp_has_the_requested_hidden_layers():
     assert sum(type(layer).__name__ == "Dropout" for layer in model.layers) == 2
 
 
+def test_mlp_penalises_its_hidden_kernels_with_l2():
+    import keras
+
+    plain, penalised = models.make_mlp((8, 4)), models.make_mlp((8, 4), l2=0.5)
+    assert plain.losses == []
+    hidden = [penalised.get_layer(f"hidden_{i}") for i in (1, 2)]
+    assert all(isinstance(layer.kernel_regularizer, keras.regularizers.L2) for layer in hidden)
+    assert all(layer.bias_regularizer is None for layer in hidden)
+    assert penalised.get_layer("output").kernel_regularizer is None
+    squares = sum(float(np.sum(keras.ops.convert_to_numpy(layer.kernel) ** 2)) for layer in hidden)
+    penalty = sum(float(keras.ops.convert_to_numpy(loss)) for loss in penalised.losses)
+    assert penalty == pytest.approx(0.5 * squares, rel=1e-5)
+
+
+@pytest.mark.parametrize("l2", [-0.1, float("nan"), float("inf"), "0.01", True])
+def test_mlp_rejects_bad_l2(l2):
+    with pytest.raises(ValueError, match="l2"):
+        models.make_mlp((8,), l2=l2)
+
+
 @pytest.mark.parametrize("hidden_units", [(), (0,), (16.5,), [True]])
 def test_mlp_rejects_bad_hidden_units(hidden_units):
     with pytest.raises(ValueError, match="hidden_units"):
