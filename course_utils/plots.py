@@ -161,3 +161,183 @@ def feature_maps(images, maps, *, max_channels: int = 8) -> Figure:
     for ax in axes.ravel():
         ax.set_axis_off()
     return fig
+
+
+# Chapter 06: evaluating a classifier.
+
+
+def confusion_matrix(
+    matrix,
+    *,
+    normalize: bool = True,
+    class_names=None,
+    ax=None,
+    cmap: str = "Blues",
+) -> Figure:
+    """Draw a confusion matrix the caller computed as a heatmap: rows true, columns predicted.
+
+    Introduced in chapter 06. ``matrix[i, j]`` counts the digits of true class ``i`` predicted as
+    class ``j``, as `sklearn.metrics.confusion_matrix` returns it; this function draws a matrix and
+    never computes one from labels. With ``normalize=True`` (the default) each row is divided by its
+    total, so a cell shows the fraction of the true class predicted as each class and the diagonal
+    is each class's recall; a row whose class never occurs stays zero. With ``normalize=False`` the
+    cells show counts.
+
+    Parameters
+    ----------
+    matrix : array of shape (k, k)
+        Non-negative integer counts.
+    normalize : bool
+        Divide each row by its sum (fractions) or show the counts.
+    class_names : sequence of str, optional
+        Tick labels; defaults to ``0 … k-1``.
+    ax : matplotlib Axes, optional
+        Draw into this axes (its figure is returned); by default a new figure.
+    cmap : str
+        A matplotlib colour map.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    ValueError
+        If ``matrix`` is not square and 2-D, holds negative counts, or ``class_names`` has the
+        wrong length.
+    TypeError
+        If ``matrix`` does not hold integer counts (pass counts, not an already normalised matrix).
+    """
+    import seaborn as sns
+
+    matrix = np.asarray(matrix)
+    if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1] or matrix.shape[0] == 0:
+        raise ValueError(
+            f"matrix must be a square 2-D array of counts, shape (k, k); got shape {matrix.shape}. "
+            "Compute it with sklearn.metrics.confusion_matrix(y_true, y_pred, labels=range(k))."
+        )
+    if not np.issubdtype(matrix.dtype, np.integer):
+        raise TypeError(
+            f"matrix must hold integer counts; got dtype {matrix.dtype}. Pass the counts and let "
+            "normalize=True divide the rows."
+        )
+    if (matrix < 0).any():
+        raise ValueError("matrix holds negative counts; a confusion matrix counts digits")
+    size = matrix.shape[0]
+    class_names = [str(index) for index in range(size)] if class_names is None else class_names
+    if len(class_names) != size:
+        raise ValueError(f"class_names has {len(class_names)} names for a {size}×{size} matrix")
+    if normalize:
+        totals = matrix.sum(axis=1, keepdims=True)
+        values = np.divide(matrix, totals, out=np.zeros(matrix.shape), where=totals > 0)
+        annotation, colour_label, limits = ".2f", "fraction of the true class", (0.0, 1.0)
+    else:
+        values = matrix
+        annotation, colour_label, limits = "d", "digits", (0, None)
+    if ax is None:
+        fig = _new_figure(0.55 * size + 2.2, 0.5 * size + 1.4)
+        ax = fig.subplots()
+    else:
+        fig = ax.figure
+    sns.heatmap(
+        values,
+        ax=ax,
+        annot=size <= 12,
+        fmt=annotation,
+        annot_kws={"fontsize": 7},
+        cmap=cmap,
+        vmin=limits[0],
+        vmax=limits[1],
+        square=True,
+        linewidths=0.5,
+        linecolor="white",
+        xticklabels=class_names,
+        yticklabels=class_names,
+        cbar_kws={"label": colour_label, "shrink": 0.8},
+    )
+    ax.set_xlabel("predicted label")
+    ax.set_ylabel("true label")
+    ax.tick_params(axis="y", rotation=0)
+    title = "confusion matrix, rows normalised" if normalize else "confusion matrix, counts"
+    ax.set_title(title)
+    return fig
+
+
+def mistakes_gallery(
+    images,
+    labels,
+    probabilities,
+    *,
+    max_images: int = 20,
+    ncols: int = 10,
+    cell_size: float = 1.2,
+) -> Figure:
+    """Draw misclassified digits, most confident first, with label, prediction and confidence.
+
+    Introduced in chapter 06. A digit is a mistake when the class with the highest probability
+    differs from its label. Each panel is titled ``true→predicted`` and the probability the model
+    gave its prediction; the most confident mistakes come first (ties in the order of the images),
+    and at most ``max_images`` are drawn.
+
+    Parameters
+    ----------
+    images : array of shape (n, 28, 28), (n, 28, 28, 1) or (n, 784)
+    labels : array of shape (n,)
+        True classes, integers.
+    probabilities : array of shape (n, k)
+        Each row the model's class probabilities (what ``model.predict`` returns).
+    max_images, ncols : int
+        How many mistakes to draw at most, and how many per row.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Its suptitle says how many mistakes there are among how many digits.
+
+    Raises
+    ------
+    ValueError
+        If the shapes do not match or ``max_images`` is not positive.
+    TypeError
+        If ``labels`` are not integers.
+    """
+    images = as_images(images)
+    labels = np.asarray(labels)
+    probabilities = np.asarray(probabilities)
+    if labels.ndim != 1 or len(labels) != len(images):
+        raise ValueError(
+            f"labels must have shape ({len(images)},), one per image; got {labels.shape}"
+        )
+    if not np.issubdtype(labels.dtype, np.integer):
+        raise TypeError(f"labels must be integer classes; got dtype {labels.dtype}")
+    if probabilities.ndim != 2 or len(probabilities) != len(images):
+        raise ValueError(
+            f"probabilities must have shape ({len(images)}, num_classes), one row per image; got "
+            f"{probabilities.shape}. Pass model.predict(images), not the predicted classes."
+        )
+    if isinstance(max_images, bool) or not isinstance(max_images, int) or max_images < 1:
+        raise ValueError(f"max_images must be a positive int; got {max_images!r}")
+    predictions = probabilities.argmax(axis=1)
+    confidence = probabilities.max(axis=1)
+    wrong = np.flatnonzero(predictions != labels)
+    order = wrong[np.argsort(-confidence[wrong], kind="stable")][:max_images]
+    count = len(order)
+    ncols = max(1, min(ncols, count))
+    nrows = max(1, math.ceil(count / ncols))
+    fig = _new_figure(cell_size * ncols, cell_size * nrows * 1.3 + 0.4)
+    axes = np.atleast_1d(fig.subplots(nrows, ncols, squeeze=False)).ravel()
+    for ax in axes:
+        ax.set_axis_off()
+    for ax, index in zip(axes[:count], order, strict=True):
+        ax.imshow(images[index], cmap="gray_r", interpolation="nearest")
+        ax.set_title(
+            f"{labels[index]}→{predictions[index]}\n{confidence[index]:.0%}",
+            fontsize=8,
+            color="crimson",
+        )
+    shown = f", the {count} most confident shown" if count < len(wrong) else ""
+    fig.suptitle(
+        f"{len(wrong)} mistakes among {len(images):,} digits (true→predicted, confidence){shown}",
+        fontsize=9,
+    )
+    return fig
