@@ -290,5 +290,19 @@ def make_deep_mlp():
     ])
 """,
         ),
+        "wide_mlp_from_course_utils": (
+            "ex03_wide_mlp",
+            """
+def make_wide_mlp():
+    return models.make_mlp((1500,))
+""",
+        ),
+        "deep_mlp_from_course_utils": (
+            "ex03_deep_mlp",
+            """
+def make_deep_mlp():
+    return models.make_mlp((512, 256, 128), dropout_rate=0.2)
+""",
+        ),
     }
 )

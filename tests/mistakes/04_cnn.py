@@ -275,4 +275,11 @@ def make_classic_cnn():
     return classic_model
 """,
     ),
+    "classic_cnn_from_course_utils": (
+        "ex04_classic_cnn",
+        """
+def make_classic_cnn():
+    return models.make_cnn(filters=(32, 64), kernel_size=5, dense_units=1024, dropout_rate=0.5)
+""",
+    ),
 }
