@@ -341,3 +341,161 @@ def mistakes_gallery(
         fontsize=9,
     )
     return fig
+
+
+def weight_snapshots(snapshots, *, num_units: int = 10, unit_names=None) -> Figure:
+    """Draw first-layer weights as 28×28 images, one row per training step, one column per unit.
+
+    Introduced in chapter 07. ``snapshots`` maps a step count to the kernel of a dense layer that
+    takes the 784 pixels (shape (784, units), as ``layer.get_weights()[0]``). Row ``s`` shows the
+    incoming weights of the first ``num_units`` units after ``s`` steps. Red pixels raise a unit's
+    output, blue pixels lower it; each row has its own colour scale (weights grow as training
+    goes on), symmetric around zero.
+
+    Parameters
+    ----------
+    snapshots : dict of int to array of shape (784, k) or (28, 28, k)
+    num_units : int
+        Columns to draw (at most ``k``).
+    unit_names : sequence of str, optional
+        Column titles; defaults to ``unit 0``, ``unit 1``, … .
+
+    Raises
+    ------
+    ValueError
+        If ``snapshots`` is empty, a kernel has another shape, or the kernels differ in shape.
+    """
+    if not isinstance(snapshots, dict) or not snapshots:
+        raise ValueError("snapshots must be a non-empty dict mapping a step count to a kernel")
+    if isinstance(num_units, bool) or not isinstance(num_units, int) or num_units < 1:
+        raise ValueError(f"num_units must be a positive int; got {num_units!r}")
+    kernels = {}
+    for step, kernel in sorted(snapshots.items()):
+        kernel = np.asarray(kernel)
+        if kernel.ndim == 3 and kernel.shape[:2] == (28, 28):
+            kernel = kernel.reshape(784, -1)
+        if kernel.ndim != 2 or kernel.shape[0] != 784:
+            raise ValueError(
+                f"the kernel of step {step} must have shape (784, units) or (28, 28, units); got "
+                f"{kernel.shape}. Pass the first dense layer's kernel (get_weights()[0])."
+            )
+        kernels[step] = kernel
+    if len({kernel.shape for kernel in kernels.values()}) > 1:
+        raise ValueError(
+            f"all kernels must have one shape; got {[k.shape for k in kernels.values()]}"
+        )
+    columns = min(num_units, next(iter(kernels.values())).shape[1])
+    names = list(unit_names) if unit_names is not None else [f"unit {i}" for i in range(columns)]
+    fig = _new_figure(1.15 * columns + 0.9, 1.25 * len(kernels))
+    axes = fig.subplots(len(kernels), columns, squeeze=False)
+    for row, (step, kernel) in enumerate(kernels.items()):
+        limit = float(np.abs(kernel[:, :columns]).max()) or 1.0
+        for column in range(columns):
+            ax = axes[row, column]
+            ax.imshow(kernel[:, column].reshape(28, 28), cmap="RdBu_r", vmin=-limit, vmax=limit)
+            ax.set_xticks([])
+            ax.set_yticks([])
+            if row == 0:
+                ax.set_title(names[column], fontsize=8)
+        axes[row, 0].set_ylabel(f"step {step:,}", fontsize=8)
+    return fig
+
+
+def filter_grid(maps, *, ncols: int = 8, title: str | None = None) -> Figure:
+    """Draw every channel of one image's feature maps, in a grid with ``ncols`` columns.
+
+    Introduced in chapter 07. ``maps`` has shape (height, width, channels): what one convolution
+    layer outputs for one image (take ``explain.activations(model, name, images)[i]``). Unlike
+    `feature_maps`, which draws the first few channels of several images, this draws all of
+    them: 32 channels with ``ncols=8`` make 4 rows of 8. Bright means strongly active; all panels
+    share one colour scale, so a dark panel is a filter this digit barely excites.
+
+    Raises
+    ------
+    ValueError
+        If ``maps`` is not 3-D (a batch of maps needs an index: ``maps[0]``).
+    """
+    maps = np.asarray(maps)
+    if maps.ndim != 3:
+        raise ValueError(
+            f"maps must have shape (height, width, channels) for one image; got {maps.shape}. "
+            "For a batch from explain.activations, pass one image's maps, e.g. maps[0]."
+        )
+    if isinstance(ncols, bool) or not isinstance(ncols, int) or ncols < 1:
+        raise ValueError(f"ncols must be a positive int; got {ncols!r}")
+    channels = maps.shape[-1]
+    nrows = math.ceil(channels / ncols)
+    fig = _new_figure(0.85 * ncols, 0.85 * nrows + (0.35 if title else 0.1))
+    axes = fig.subplots(nrows, ncols, squeeze=False)
+    top = float(maps.max()) or 1.0
+    bottom = min(float(maps.min()), 0.0)
+    for index, ax in enumerate(axes.ravel()):
+        ax.set_axis_off()
+        if index < channels:
+            ax.imshow(maps[:, :, index], cmap="viridis", vmin=bottom, vmax=top)
+            ax.set_title(str(index), fontsize=7, pad=1)
+    if title:
+        fig.suptitle(title, fontsize=9)
+    return fig
+
+
+def saliency_grid(images, class_gradients, *, top_gradients=None, labels=None) -> Figure:
+    """Draw digits by classes: each digit, then the gradient of each class score over its pixels.
+
+    Introduced in chapter 07. Row ``i`` shows image ``i``, then (if given) the gradient of its
+    top class's score, then one panel per class with the gradient of that class's score with
+    respect to each pixel. Red pixels raise the score when brightened, blue pixels lower it; each
+    row has one colour scale, symmetric around zero, so the classes of a row can be compared.
+    The gradients are computed by the caller (for example with `tf.GradientTape`).
+
+    Parameters
+    ----------
+    images : array of shape (n, 28, 28), (n, 28, 28, 1) or (n, 784)
+    class_gradients : array of shape (n, classes, 28, 28) (or (n, classes, 784))
+    top_gradients : array of shape (n, 28, 28) (or (n, 784)), optional
+    labels : array of shape (n,), optional
+        Titles of the digit panels.
+
+    Raises
+    ------
+    ValueError
+        If the shapes do not match the images.
+    """
+    images = as_images(images)
+    count = len(images)
+    class_gradients = np.asarray(class_gradients, dtype=float)
+    if class_gradients.ndim == 3 and class_gradients.shape[-1] == 784:
+        class_gradients = class_gradients.reshape(*class_gradients.shape[:2], 28, 28)
+    if class_gradients.ndim != 4 or class_gradients.shape[0] != count:
+        raise ValueError(
+            f"class_gradients must have shape (n, classes, 28, 28) with n = {count} images; got "
+            f"{class_gradients.shape}. Stack one gradient per class along axis 1."
+        )
+    if top_gradients is not None:
+        top_gradients = np.asarray(top_gradients, dtype=float).reshape(count, -1)
+        if top_gradients.shape[1] != 784:
+            raise ValueError("top_gradients must have shape (n, 28, 28) like the images")
+        top_gradients = top_gradients.reshape(count, 28, 28)
+    if labels is not None and len(labels) != count:
+        raise ValueError(f"labels has {len(labels)} entries but there are {count} images")
+    num_classes = class_gradients.shape[1]
+    extra = 1 if top_gradients is None else 2
+    fig = _new_figure(1.05 * (num_classes + extra), 1.15 * count)
+    axes = fig.subplots(count, num_classes + extra, squeeze=False)
+    for row in range(count):
+        panels = list(class_gradients[row])
+        if top_gradients is not None:
+            panels = [top_gradients[row], *panels]
+        limit = max(float(np.abs(panel).max()) for panel in panels) or 1.0
+        axes[row, 0].imshow(images[row], cmap="gray_r")
+        if labels is not None:
+            axes[row, 0].set_title(f"digit {labels[row]}", fontsize=8)
+        for column, panel in enumerate(panels, start=1):
+            axes[row, column].imshow(panel, cmap="seismic", vmin=-limit, vmax=limit)
+            if row == 0:
+                is_top = top_gradients is not None and column == 1
+                name = "top class" if is_top else f"class {column - extra}"
+                axes[row, column].set_title(name, fontsize=8)
+    for ax in axes.ravel():
+        ax.set_axis_off()
+    return fig

@@ -1,0 +1,228 @@
+"""Typical wrong answers to chapter 07's exercises, each as (answer cell, replacement source)."""
+
+MISTAKES = {
+    "snapshots_every_epoch": (
+        "ex07_snapshots",
+        """
+class WeightSnapshots(keras.callbacks.Callback):
+    def __init__(self, layer_name, steps=(10, 100, 1000)):
+        super().__init__()
+        self.layer_name = layer_name
+        self.steps = steps
+        self.snapshots = {}
+
+    def on_epoch_end(self, epoch, logs=None):
+        if epoch + 1 in self.steps:
+            self.snapshots[epoch + 1] = self.model.get_layer(self.layer_name).get_weights()[0]
+""",
+    ),
+    "snapshots_use_the_batch_index": (
+        "ex07_snapshots",
+        """
+class WeightSnapshots(keras.callbacks.Callback):
+    def __init__(self, layer_name, steps=(10, 100, 1000)):
+        super().__init__()
+        self.layer_name = layer_name
+        self.steps = steps
+        self.snapshots = {}
+
+    def on_train_batch_end(self, batch, logs=None):
+        if batch + 1 in self.steps:
+            self.snapshots[batch + 1] = self.model.get_layer(self.layer_name).get_weights()[0]
+""",
+    ),
+    "snapshots_one_step_late": (
+        "ex07_snapshots",
+        """
+class WeightSnapshots(keras.callbacks.Callback):
+    def __init__(self, layer_name, steps=(10, 100, 1000)):
+        super().__init__()
+        self.layer_name = layer_name
+        self.steps = steps
+        self.snapshots = {}
+        self.count = 0
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self.count in self.steps:
+            self.snapshots[self.count] = self.model.get_layer(self.layer_name).get_weights()[0]
+        self.count += 1
+""",
+    ),
+    "snapshots_keep_the_live_variable": (
+        "ex07_snapshots",
+        """
+class WeightSnapshots(keras.callbacks.Callback):
+    def __init__(self, layer_name, steps=(10, 100, 1000)):
+        super().__init__()
+        self.layer_name = layer_name
+        self.steps = steps
+        self.snapshots = {}
+        self.count = 0
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.count += 1
+        if self.count in self.steps:
+            self.snapshots[self.count] = self.model.get_layer(self.layer_name).kernel
+""",
+    ),
+    "input_gradients_of_the_softmax": (
+        "ex07_input_gradients",
+        """
+def input_gradients(model, images, class_index=None):
+    x = tf.convert_to_tensor(np.asarray(images, dtype="float32"))
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        probabilities = tf.nn.softmax(model(x, training=False))
+        if class_index is None:
+            class_index = tf.argmax(probabilities, axis=1)
+        chosen = np.broadcast_to(np.asarray(class_index), (len(images),))
+        total = tf.reduce_sum(tf.gather(probabilities, chosen, axis=1, batch_dims=1))
+    return tape.gradient(total, x).numpy()
+""",
+    ),
+    "input_gradients_of_all_classes": (
+        "ex07_input_gradients",
+        """
+def input_gradients(model, images, class_index=None):
+    x = tf.convert_to_tensor(np.asarray(images, dtype="float32"))
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        total = tf.reduce_sum(model(x, training=False))
+    return tape.gradient(total, x).numpy()
+""",
+    ),
+    "input_gradients_columns_for_every_image": (
+        "ex07_input_gradients",
+        """
+def input_gradients(model, images, class_index=None):
+    x = tf.convert_to_tensor(np.asarray(images, dtype="float32"))
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        scores = model(x, training=False)
+        if class_index is None:
+            class_index = tf.argmax(scores, axis=1)
+        total = tf.reduce_sum(tf.gather(scores, class_index, axis=1))
+    return tape.gradient(total, x).numpy()
+""",
+    ),
+    "input_gradients_in_training_mode": (
+        "ex07_input_gradients",
+        """
+def input_gradients(model, images, class_index=None):
+    x = tf.convert_to_tensor(np.asarray(images, dtype="float32"))
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        scores = model(x, training=True)
+        if class_index is None:
+            class_index = tf.argmax(scores, axis=1)
+        chosen = np.broadcast_to(np.asarray(class_index), (len(images),))
+        total = tf.reduce_sum(tf.gather(scores, chosen, axis=1, batch_dims=1))
+    return tape.gradient(total, x).numpy()
+""",
+    ),
+    "input_gradients_return_a_tensor": (
+        "ex07_input_gradients",
+        """
+def input_gradients(model, images, class_index=None):
+    x = tf.convert_to_tensor(np.asarray(images, dtype="float32"))
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        scores = model(x, training=False)
+        if class_index is None:
+            class_index = tf.argmax(scores, axis=1)
+        chosen = np.broadcast_to(np.asarray(class_index), (len(images),))
+        total = tf.reduce_sum(tf.gather(scores, chosen, axis=1, batch_dims=1))
+    return tape.gradient(total, x)
+""",
+    ),
+    "gradient_norms_in_reverse_order": (
+        "ex07_gradient_norms",
+        """
+def gradient_norms(model, images, labels):
+    with tf.GradientTape() as tape:
+        loss = keras.losses.SparseCategoricalCrossentropy()(labels, model(images, training=True))
+    gradients = tape.gradient(loss, model.trainable_weights)
+    return [float(tf.norm(gradient)) for gradient in reversed(gradients)]
+""",
+    ),
+    "gradient_norms_squared": (
+        "ex07_gradient_norms",
+        """
+def gradient_norms(model, images, labels):
+    with tf.GradientTape() as tape:
+        loss = keras.losses.SparseCategoricalCrossentropy()(labels, model(images, training=True))
+    gradients = tape.gradient(loss, model.trainable_weights)
+    return [float(tf.reduce_sum(gradient ** 2)) for gradient in gradients]
+""",
+    ),
+    "gradient_norms_of_the_summed_loss": (
+        "ex07_gradient_norms",
+        """
+def gradient_norms(model, images, labels):
+    with tf.GradientTape() as tape:
+        summed = keras.losses.SparseCategoricalCrossentropy(reduction="sum")
+        loss = summed(labels, model(images, training=True))
+    gradients = tape.gradient(loss, model.trainable_weights)
+    return [float(tf.norm(gradient)) for gradient in gradients]
+""",
+    ),
+    "gradient_norms_of_kernels_only": (
+        "ex07_gradient_norms",
+        """
+def gradient_norms(model, images, labels):
+    kernels = [layer.kernel for layer in model.layers if hasattr(layer, "kernel")]
+    with tf.GradientTape() as tape:
+        loss = keras.losses.SparseCategoricalCrossentropy()(labels, model(images, training=True))
+    return [float(tf.norm(gradient)) for gradient in tape.gradient(loss, kernels)]
+""",
+    ),
+    "deep_mlp_ignores_the_activation": (
+        "ex07_deep_mlp",
+        """
+def make_deep_mlp(activation="relu"):
+    return keras.Sequential(
+        [keras.Input(shape=(28, 28)), layers.Flatten()]
+        + [layers.Dense(64, activation="relu") for _ in range(6)]
+        + [layers.Dense(10, activation="softmax")]
+    )
+""",
+    ),
+    "deep_mlp_without_hidden_activations": (
+        "ex07_deep_mlp",
+        """
+def make_deep_mlp(activation="relu"):
+    return keras.Sequential(
+        [keras.Input(shape=(28, 28)), layers.Flatten()]
+        + [layers.Dense(64) for _ in range(6)]
+        + [layers.Dense(10, activation="softmax")]
+    )
+""",
+    ),
+    "deep_mlp_five_hidden_layers": (
+        "ex07_deep_mlp",
+        """
+def make_deep_mlp(activation="relu"):
+    return keras.Sequential(
+        [keras.Input(shape=(28, 28)), layers.Flatten()]
+        + [layers.Dense(64, activation=activation) for _ in range(5)]
+        + [layers.Dense(10, activation="softmax")]
+    )
+""",
+    ),
+    "deep_mlp_shares_one_model": (
+        "ex07_deep_mlp",
+        """
+_built = {}
+
+
+def make_deep_mlp(activation="relu"):
+    if activation not in _built:
+        _built[activation] = keras.Sequential(
+            [keras.Input(shape=(28, 28)), layers.Flatten()]
+            + [layers.Dense(64, activation=activation) for _ in range(6)]
+            + [layers.Dense(10, activation="softmax")]
+        )
+    return _built[activation]
+""",
+    ),
+}
