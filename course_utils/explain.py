@@ -1,6 +1,7 @@
-"""Looking inside trained networks: activations of named layers.
+"""Looking inside trained networks: activations of named layers, and a model's logits.
 
-Introduced in chapter 04.
+Introduced in chapter 04 (activations); chapter 07 adds `logits_model`, whose class scores are what
+saliency maps differentiate. The gradients themselves are computed in the chapters.
 """
 
 from __future__ import annotations
