@@ -500,6 +500,38 @@ def test_regrading_a_zip_is_idempotent_and_takes_resubmissions(batch, tmp_path):
     assert autograded_images(course, "dave") > 0, "--figures draws them"
 
 
+def course_files(course: Path) -> list[str]:
+    kinds = ("submitted", "autograded", "feedback")
+    return sorted(str(p.relative_to(course)) for kind in kinds for p in (course / kind).rglob("*"))
+
+
+def test_a_class_graded_in_three_shards_merges_to_what_one_run_gives(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    students = {
+        "solution": solved_with(),
+        "blank": submission(CHAPTER, {}),
+        "wrong": solved_with(ex01_one_hot=WRONG_ONE_HOT),
+        "corrupt": '{"cells": [',
+    }
+    for student, notebook in students.items():
+        write_submission(inbox, student, notebook)
+    single = make_course(tmp_path / "single")
+    run_course("grade", CHAPTER, inbox, "--timeout", TIMEOUT, "--jobs", 2, cwd=single)
+    sharded = make_course(tmp_path / "sharded")
+    folders = [tmp_path / f"shard-{k}" for k in (1, 2, 3)]
+    for k, folder in enumerate(folders, start=1):
+        shard = ["--shard", f"{k}/3", "--shard-dir", folder]
+        run_course("grade", CHAPTER, inbox, "--timeout", TIMEOUT, "--jobs", 2, *shard, cwd=sharded)
+    assert not (sharded / "gradebook.db").exists(), "a shard leaves the course alone"
+    assert [len(read_grades(folder / "grades.csv")) for folder in folders] == [2, 1, 1]
+    result = run_course("merge", *folders, cwd=sharded)
+    assert "merged 4 results of 3 shards" in result.stdout
+    assert read_grades(sharded / "grades.csv") == read_grades(single / "grades.csv")
+    assert gradebook_scores(sharded) == gradebook_scores(single)
+    assert course_files(sharded) == course_files(single)
+
+
 def test_without_user_namespaces_the_report_says_so_and_limits_still_hold(tmp_path):
     """A bwrap that fails as it does where user namespaces are off: grading goes on, unsandboxed."""
     fake = tmp_path / "bin"

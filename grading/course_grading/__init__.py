@@ -21,6 +21,7 @@ hidden-test-free feedback. Its modules import one way, each only from those abov
     feedback    hidden-test-free feedback          worker     the grader process's work
     runner      grader processes, wall-clock limit
     record      the course gradebook and grades.csv (their only writer)
+    shards      a class in N shards: their folders, merging them into the course
     batch       a whole class                      exchange   release, collect, feedback, export
     cli         the `course` command
 """

@@ -21,10 +21,11 @@ from course_grading.course import (
     release_path,
 )
 from course_grading.inputs import gather
-from course_grading.record import merge, write_grades
+from course_grading.record import merge, record_files, write_grades
 from course_grading.runner import grade_submission
 from course_grading.sandbox import probe_sandbox
 from course_grading.settings import course_grade, load_config
+from course_grading.shards import select, write_shard
 from course_grading.status import Result, Status
 from course_grading.workspace import Options, prepare
 
@@ -104,6 +105,8 @@ def grade(
     regexp: str | None = None,
     output: str | os.PathLike | None = None,
     figures: bool | None = None,
+    shard: tuple[int, int] | None = None,
+    shard_dir: str | os.PathLike | None = None,
     on_result: Callable[[Result], None] | None = None,
 ) -> Report:
     """Autograde every submission of ``chapter`` in ``source``: isolated, sandboxed, in parallel.
@@ -116,6 +119,9 @@ def grade(
     every input is one of its results and one row of ``output`` (default
     ``<course>/grades.csv``). The grader processes come from a `multiprocessing` fork server, so
     a script that calls this function must do so under ``if __name__ == "__main__":``.
+
+    ``shard=(K, N)`` grades only the K-th of N slices of the students and records them in
+    ``shard_dir`` (default ``shard-<chapter>-K-of-N``), not in the course: `shards` merges them.
     """
     course = find_course(course)
     check_chapter(course, chapter)
@@ -140,7 +146,15 @@ def grade(
         submissions = gather(source, chapter, workdir=work, regexp=regexp)
         if not submissions:
             raise GradingError(f"{source} holds no submission")
-        template = prepare(course, chapter, work)
+        if shard:
+            submissions = select(submissions, shard)
+            k, n = shard
+            folder = Path(shard_dir or f"shard-{chapter}-{k}-of-{n}").resolve()
+            folder.mkdir(parents=True, exist_ok=True)
+            if not submissions:  # more shards than students: nothing to do here
+                write_shard(folder, chapter, [])
+                return Report(line, [], time.perf_counter() - start, folder / "grades.csv")
+        template = prepare(course, chapter, work, into_course=not shard)
         release = nbformat.read(template.release, as_version=4)
         others = other_releases(course, chapter)
         progress = Progress(len(submissions), f"grading {chapter}")
@@ -153,7 +167,10 @@ def grade(
             for future in as_completed(futures):
                 result = future.result()
                 try:
-                    result = merge(course, chapter, result, futures[future])
+                    if shard:
+                        record_files(folder, chapter, result, futures[future])
+                    else:
+                        result = merge(course, chapter, result, futures[future])
                 except Exception as error:
                     result.status = Status.ERROR
                     cause = f"{type(error).__name__}: {error}"
@@ -163,6 +180,10 @@ def grade(
                 if on_result:
                     on_result(result)
         results.sort(key=lambda r: r.student_id)
-        grades_csv = Path(output) if output else course / "grades.csv"
-        write_grades(grades_csv, [r.row() for r in results], chapter)
+        if shard:
+            write_shard(folder, chapter, results)
+            grades_csv = folder / "grades.csv"
+        else:
+            grades_csv = Path(output) if output else course / "grades.csv"
+            write_grades(grades_csv, [r.row() for r in results], chapter)
     return Report(line, results, time.perf_counter() - start, grades_csv)

@@ -11,6 +11,7 @@ from course_grading.batch import Report, grade
 from course_grading.course import GradingError, chapter_ids, find_course
 from course_grading.exchange import collect, export, release, release_feedback
 from course_grading.settings import SANDBOXES, help_text
+from course_grading.shards import merge_shards, parse_shard
 from course_grading.status import STATUSES
 
 
@@ -28,6 +29,13 @@ def positive(kind: type) -> type:
 
     parse.__name__ = kind.__name__
     return parse
+
+
+def shard_type(text: str) -> tuple[int, int]:
+    try:
+        return parse_shard(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 class HelpAll(argparse.Action):
@@ -95,6 +103,20 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
         default=None,
         help="draw the notebooks' figures in the autograded copies and feedback (slower)",
     )
+    grade_parser.add_argument(
+        "--shard",
+        type=shard_type,
+        help="K/N: grade only the K-th of N slices of the students, into --shard-dir "
+        "(merge the N folders with `course merge`)",
+    )
+    grade_parser.add_argument(
+        "--shard-dir", help="a shard's results folder (default: shard-<chapter>-K-of-N)"
+    )
+    merge_parser = commands.add_parser(
+        "merge", help="merge shard folders into the gradebook and grades.csv"
+    )
+    merge_parser.add_argument("folders", nargs="+", help="folders of `course grade --shard`")
+    merge_parser.add_argument("--output", help="grades CSV (default: <course>/grades.csv)")
     collect_parser = commands.add_parser("collect", help="collect submissions from the exchange")
     collect_parser.add_argument("chapter")
     collect_parser.add_argument("--exchange", required=True)
@@ -128,8 +150,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                 regexp=arguments.regexp,
                 output=arguments.output,
                 figures=arguments.figures,
+                shard=arguments.shard,
+                shard_dir=arguments.shard_dir,
             )
             print_report(report)
+        elif arguments.command == "merge":
+            grades_csv, results = merge_shards(course, arguments.folders, arguments.output)
+            print(f"merged {len(results)} results of {len(arguments.folders)} shards: {grades_csv}")
         elif arguments.command == "collect":
             print(f"collected into {collect(course, arguments.chapter, arguments.exchange)}")
         elif arguments.command == "feedback":

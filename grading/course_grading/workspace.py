@@ -73,35 +73,48 @@ def directory_config(root: Path, *, course: str, source: str = "source") -> Conf
     return config
 
 
-def prepare(course: Path, chapter: str, work: Path) -> Template:
+def add_assignment(course: Path, chapter: str, release_dir: Path) -> Path:
+    """Put ``chapter`` in the course gradebook (nbgrader generate_assignment); its release.
+
+    The release goes to ``release_dir``, leaving ``chapters/`` alone.
+    """
+    run_nbgrader(
+        course,
+        "generate_assignment",
+        chapter,
+        "--force",
+        f"--CourseDirectory.release_directory={release_dir}",
+    )
+    return release_dir / chapter / f"{chapter}.ipynb"
+
+
+def prepare(course: Path, chapter: str, work: Path, *, into_course: bool = True) -> Template:
     """Fill the course gradebook with ``chapter`` and build the template of its temporary courses.
 
     Introduced in the instructors' guide. nbgrader's ``generate_assignment`` runs twice, at the
     same time: in the course (its gradebook; the release goes to ``work``, leaving ``chapters/``
-    alone) and in a template course whose gradebook holds the assignment and no student.
+    alone) and in a template course whose gradebook holds the assignment and no student. With
+    ``into_course=False`` (a shard) the course is left alone and the template's release is used.
     """
     release_dir = work / "release"
     template = work / "template"
     (template / "source").mkdir(parents=True)
     shutil.copytree(course / "solutions" / chapter, template / "source" / chapter)
-    identifier = course_id(load_config(course))
-    config = directory_config(template, course=identifier)
+    course_config = load_config(course)
+    identifier = course_id(course_config)
+    config = copy.deepcopy(course_config)  # the same release as the course's (stubs and all)
+    config.pop("CourseGrade", None)
+    config.merge(directory_config(template, course=identifier))
     config.CourseDirectory.release_directory = "release"
     write_config(template, config)
     with ThreadPoolExecutor(max_workers=2) as pool:
-        generated = [
-            pool.submit(
-                run_nbgrader,
-                course,
-                "generate_assignment",
-                chapter,
-                "--force",
-                f"--CourseDirectory.release_directory={release_dir}",
-            ),
-            pool.submit(run_nbgrader, template, "generate_assignment", chapter, "--force"),
-        ]
+        generated = [pool.submit(run_nbgrader, template, "generate_assignment", chapter, "--force")]
+        if into_course:
+            generated.append(pool.submit(add_assignment, course, chapter, release_dir))
         for future in generated:
             future.result()
+    if not into_course:
+        shutil.copytree(template / "release", release_dir)
     # The template keeps no notebook: a temporary course needs the gradebook, not the source.
     (template / "source" / chapter / f"{chapter}.ipynb").unlink()
     shutil.rmtree(template / "release")
