@@ -10,25 +10,28 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export TF_ENABLE_ONEDNN_OPTS := 0
 export PATH := $(BIN):$(PATH)
 
-.PHONY: venv book book-instructor test test-gpu lint release chromium bubblewrap bench bench-chapters bench-grading clean
+.PHONY: venv book book-instructor test test-quick test-gpu lint release chromium bubblewrap bench bench-chapters bench-grading clean
 
 venv: $(VENV)/.installed
 
-# Users get `tensorflow` from pyproject.toml; here we install `tensorflow-cpu` instead when there is
-# no NVIDIA GPU, so that one environment never holds both, and `tensorflow[and-cuda]` (CUDA from
-# PyPI) when there is one.
-$(VENV)/.installed: pyproject.toml
+# Two distributions, both installed editable: course-utils (pyproject.toml, what students install)
+# and course-grading (grading/pyproject.toml, the instructors' `course` command). Users get
+# `tensorflow` from pyproject.toml; here we install `tensorflow-cpu` instead when there is no NVIDIA
+# GPU, so that one environment never holds both, and `tensorflow[and-cuda]` (CUDA from PyPI) when
+# there is one.
+$(VENV)/.installed: pyproject.toml grading/pyproject.toml
 	test -x $(PYTHON) || python3 -m venv $(VENV)
 	$(PYTHON) -m pip install --quiet --upgrade pip
 	$(PYTHON) -c 'import shutil, tomllib; \
-	project = tomllib.load(open("pyproject.toml", "rb"))["project"]; \
-	requirements = project["dependencies"] + [r for extra in project["optional-dependencies"].values() for r in extra]; \
+	projects = [tomllib.load(open(f, "rb"))["project"] for f in ("pyproject.toml", "grading/pyproject.toml")]; \
+	requirements = [r for p in projects for r in p["dependencies"] + [r for extra in p.get("optional-dependencies", {}).values() for r in extra]]; \
+	ours = {p["name"] for p in projects}; \
 	cpu = shutil.which("nvidia-smi") is None; \
 	tensorflow = "tensorflow-cpu" if cpu else "tensorflow[and-cuda]"; \
-	print("\n".join(r.replace("tensorflow", tensorflow, 1) if r.startswith("tensorflow>") else r for r in requirements))' \
+	print("\n".join(r.replace("tensorflow", tensorflow, 1) if r.startswith("tensorflow>") else r for r in requirements if r.split(">")[0].split("=")[0] not in ours))' \
 	  > $(VENV)/requirements.txt
 	$(PYTHON) -m pip install --quiet -r $(VENV)/requirements.txt
-	$(PYTHON) -m pip install --quiet --no-deps --editable .
+	$(PYTHON) -m pip install --quiet --no-deps --editable . --editable ./grading
 	touch $@
 
 # Two editions of one execution (_ext/book_editions.py): the student edition in _build/html is
@@ -51,8 +54,8 @@ release: venv
 	done
 
 lint: venv
-	$(BIN)/ruff check course_utils tests bench _ext
-	$(BIN)/ruff format --check course_utils tests bench _ext
+	$(BIN)/ruff check course_utils grading tests bench _ext
+	$(BIN)/ruff format --check course_utils grading tests bench _ext
 
 # Course models beside the seeds' own; tests on the official MNIST test set when MNIST_TEST_DIR
 # holds its two t10k IDX files.
@@ -86,6 +89,10 @@ test: venv chromium bubblewrap lint
 	BOOK_EDITION=instructor $(FAST_BOOK) --path-output _build/fast/instructor .
 	COURSE_PROFILE=fast BOOK_HTML=_build/fast/student/_build/html \
 	  BOOK_HTML_INSTRUCTOR=_build/fast/instructor/_build/html $(BIN)/pytest --nbval-lax tests solutions
+
+# Unit tests of pure code on tiny notebooks (pytest marker `unit`): seconds, no notebook run.
+test-quick: venv
+	$(BIN)/pytest -q -m unit tests
 
 # The solution notebooks in the full profile on a GPU (the CI job of a self-hosted `gpu` runner).
 test-gpu: venv

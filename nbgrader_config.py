@@ -20,9 +20,10 @@ c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 # The fast profile keeps every cell to seconds; the margin covers a slow grading machine.
 c.Execute.timeout = 120
 
-# `course grade` (course_utils.grading): seconds per cell, per chapter where a chapter needs more,
-# the memory limit of each sandboxed kernel, and whether figures are drawn into the autograded
-# notebooks (slower; no test needs them). Plain nbgrader ignores these.
+# `course grade` (course_grading.settings.CourseGrade; `course grade --help-all` lists every
+# setting): seconds per cell, per chapter where a chapter needs more, the memory limit of each
+# sandboxed kernel, and whether figures are drawn into the autograded notebooks (slower; no test
+# needs them). A misspelt name or a wrong type stops `course grade`; plain nbgrader ignores these.
 c.CourseGrade.timeout = 60
 c.CourseGrade.chapter_timeouts = {"04_cnn": 90}
 c.CourseGrade.memory_gib = 4

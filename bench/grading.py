@@ -23,7 +23,7 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 
-from course_utils import grading
+from course_grading import course as grading_course
 from tests.notebooks import ROOT, answers_of, read, solution_path, submission
 
 
@@ -54,12 +54,12 @@ def time_course_grade(chapter, students, folder: Path, jobs: int) -> tuple[float
     inbox.mkdir()
     for student, notebook in students.items():
         nbformat.write(notebook, inbox / f"{student}.ipynb")
-    command = [grading.tool("course"), "--course", str(course), "grade", chapter, str(inbox)]
+    command = [grading_course.tool("course"), "--course", str(course), "grade", chapter, str(inbox)]
     command += ["--jobs", str(jobs)]
     start = time.perf_counter()
     run = subprocess.run(
         command,
-        env=grading.tool_environment(),
+        env=grading_course.tool_environment(),
         capture_output=True,
         text=True,
         check=True,
@@ -75,11 +75,11 @@ def time_plain_nbgrader(chapter, students, folder: Path) -> float:
         target = course / "submitted" / student / chapter
         target.mkdir(parents=True)
         nbformat.write(notebook, target / f"{chapter}.ipynb")
-    environment = grading.tool_environment()
+    environment = grading_course.tool_environment()
     start = time.perf_counter()
     for command in (["generate_assignment", chapter, "--force"], ["autograde", chapter]):
         subprocess.run(
-            [grading.tool("nbgrader"), *command, "--log-level=ERROR"],
+            [grading_course.tool("nbgrader"), *command, "--log-level=ERROR"],
             cwd=course,
             env=environment,
             capture_output=True,

@@ -1,11 +1,18 @@
 """The package installs on Colab without touching what Colab ships: lower bounds only, each met by
-the versions of the oldest supported Colab runtime."""
+the versions of the oldest supported Colab runtime. The instructors' tool is another distribution,
+course-grading: students get neither nbgrader nor a `course` command."""
 
+import ast
 import importlib.metadata
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from packaging.requirements import Requirement
 from packaging.version import Version
+
+pytestmark = pytest.mark.unit
 
 # Versions Google Colab ships: its published pip freeze of August 2026, and the oldest runtime
 # still offered (2025.07) where it differs.
@@ -53,3 +60,31 @@ def test_python_version_is_not_capped():
 def test_instructor_tools_are_extras_only():
     names = {requirement.name for requirement in DEPENDENCIES}
     assert names and not names & {"nbgrader", "jupyter-book", "nbval", "notebook", "pytest"}
+
+
+def test_course_utils_has_no_extra_for_grading_and_no_command():
+    assert "grading" not in (METADATA.get_all("Provides-Extra") or [])
+    scripts = importlib.metadata.distribution("course-utils").entry_points.select(
+        group="console_scripts"
+    )
+    assert list(scripts) == []
+
+
+def test_the_course_command_belongs_to_course_grading():
+    grading = importlib.metadata.distribution("course-grading")
+    (command,) = grading.entry_points.select(group="console_scripts", name="course")
+    assert command.value == "course_grading.cli:main"
+    requirements = {Requirement(r).name for r in grading.requires}
+    assert {"course-utils", "nbgrader"} <= requirements
+
+
+def test_no_module_of_course_utils_imports_nbgrader():
+    package = Path(__file__).resolve().parents[1] / "course_utils"
+    for path in package.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+                names.append(getattr(node, "module", None) or "")
+                assert not [n for n in names if n.split(".")[0] == "nbgrader"], path.name
+    code = "import sys, course_utils; assert 'nbgrader' not in sys.modules"
+    subprocess.run([sys.executable, "-c", code], check=True)

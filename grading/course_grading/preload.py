@@ -5,6 +5,7 @@ is loaded and compiled here (nbgrader, the feedback templates, the highlighter's
 done once per run instead of once per submission.
 """
 
-from course_utils.grading import warm_up_grader
+import course_grading.worker  # noqa: F401 (nbgrader's apps and the preprocessors, imported once)
+from course_grading.feedback import warm_up
 
-warm_up_grader()
+warm_up()

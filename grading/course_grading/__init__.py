@@ -1,0 +1,29 @@
+"""The instructors' side of Digits: release chapters, grade a whole class safely, return feedback.
+
+Introduced in the instructors' guide. ``course grade <chapter> <submissions>`` autogrades every
+submission with nbgrader, each in its own temporary course directory whose kernel runs under
+bubblewrap (no network, nothing writable but its own folder, no ``solutions/`` and no gradebook in
+sight) with a per-cell timeout and a memory limit; submissions run in parallel; the results are
+recorded in the course gradebook and in ``grades.csv``, one row per input file, with a status;
+feedback HTML shows each test's points and a pass/fail message but never a hidden test.
+
+The pieces nbgrader has are nbgrader's (its apps, `Gradebook`, `OverwriteCells`, the ZipCollect
+plugins, the exchange); this package adds parallelism, the sandbox, status classification and
+hidden-test-free feedback. Its modules import one way, each only from those above it:
+
+    status      statuses, their precedence, one submission's result (pure)
+    course      finding the course, its chapters, running nbgrader
+    settings    the CourseGrade configuration (traitlets)
+    inputs      gathering the submissions          checks     a notebook's problems
+    sandbox     bubblewrap probe and kernel script
+    preprocessors/   SafeExecute, StderrIsOutput, the autograde list
+    workspace   the template and each submission's temporary course
+    feedback    hidden-test-free feedback          worker     the grader process's work
+    runner      grader processes, wall-clock limit
+    record      the course gradebook and grades.csv (their only writer)
+    shards      a class in N shards: their folders, merging them into the course
+    batch       a whole class                      exchange   release, collect, feedback, export
+    cli         the `course` command
+"""
+
+__version__ = "0.1.0"

@@ -1,0 +1,189 @@
+"""A whole class: gather, prepare, grade in parallel, record each result, write grades.csv."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+from course_grading.course import (
+    GradingError,
+    chapter_ids,
+    check_chapter,
+    find_course,
+    release_path,
+)
+from course_grading.inputs import gather
+from course_grading.record import merge, record_files, write_grades
+from course_grading.runner import grade_submission
+from course_grading.sandbox import probe_sandbox
+from course_grading.settings import course_grade, load_config
+from course_grading.shards import select, write_shard
+from course_grading.status import Result, Status
+from course_grading.workspace import Options, prepare
+
+
+@dataclass
+class Report:
+    """What ``course grade`` did: the sandbox line, every result, the time it took."""
+
+    sandbox: str
+    results: list[Result]
+    seconds: float
+    grades_csv: Path
+
+    def problems(self) -> list[Result]:
+        return [result for result in self.results if result.status != Status.GRADED]
+
+
+class Progress:
+    """A one-line progress bar on a terminal; one line per submission otherwise."""
+
+    def __init__(self, total: int, label: str, stream=None):
+        self.total, self.done, self.label = total, 0, label
+        self.stream = stream or sys.stderr
+        self.tty = self.stream.isatty()
+        self.start = time.perf_counter()
+
+    def update(self, result: Result) -> None:
+        self.done += 1
+        filled = int(30 * self.done / max(self.total, 1))
+        elapsed = time.perf_counter() - self.start
+        text = (
+            f"{self.label} [{'#' * filled}{'.' * (30 - filled)}] {self.done}/{self.total} "
+            f"{elapsed:.0f}s  {result.student_id}: {result.status} "
+            f"{result.score:g}/{result.max_score:g}"
+        )
+        if self.tty:
+            self.stream.write("\r\x1b[K" + text + ("\n" if self.done == self.total else ""))
+        else:
+            self.stream.write(text + "\n")
+        self.stream.flush()
+
+
+def sandbox_line(sandbox: str) -> tuple[str | None, str]:
+    """The bwrap to use (None: none) and the report's first line; ``sandbox``: auto, bwrap, none."""
+    usable, detail = (
+        probe_sandbox() if sandbox != "none" else (False, "turned off (--sandbox none)")
+    )
+    if sandbox == "bwrap" and not usable:
+        raise GradingError(detail)
+    if usable:
+        return detail, "sandbox: bubblewrap (no network; only the submission's folder is writable)"
+    return None, (
+        f"sandbox: NONE, {detail}; student code runs with your rights "
+        "(time and memory limits still apply)"
+    )
+
+
+def other_releases(course: Path, chapter: str) -> dict:
+    """The released notebooks of the other chapters, to recognise one sent by mistake."""
+    others = {}
+    for other in chapter_ids(course):
+        path = release_path(course, other)
+        if other != chapter and path.exists():
+            others[other] = nbformat.read(path, as_version=4)
+    return others
+
+
+def grade(
+    course: str | os.PathLike,
+    chapter: str,
+    source: str | os.PathLike,
+    *,
+    jobs: int | None = None,
+    timeout: int | None = None,
+    memory_gib: float | None = None,
+    sandbox: str | None = None,
+    regexp: str | None = None,
+    output: str | os.PathLike | None = None,
+    figures: bool | None = None,
+    shard: tuple[int, int] | None = None,
+    shard_dir: str | os.PathLike | None = None,
+    on_result: Callable[[Result], None] | None = None,
+) -> Report:
+    """Autograde every submission of ``chapter`` in ``source``: isolated, sandboxed, in parallel.
+
+    Introduced in the instructors' guide. ``sandbox`` is ``"auto"`` (bubblewrap when it can run),
+    ``"bwrap"`` (required) or ``"none"``. ``figures`` draws the notebooks' figures into the
+    autograded copies and the feedback; by default they are made but not drawn, which no test
+    notices and which saves about a sixth of the time. An option left at None takes its value
+    from ``c.CourseGrade`` in nbgrader_config.py (`settings.CourseGrade`). Returns a `Report`;
+    every input is one of its results and one row of ``output`` (default
+    ``<course>/grades.csv``). The grader processes come from a `multiprocessing` fork server, so
+    a script that calls this function must do so under ``if __name__ == "__main__":``.
+
+    ``shard=(K, N)`` grades only the K-th of N slices of the students and records them in
+    ``shard_dir`` (default ``shard-<chapter>-K-of-N``), not in the course: `shards` merges them.
+    """
+    course = find_course(course)
+    check_chapter(course, chapter)
+    settings = course_grade(
+        load_config(course), jobs=jobs, memory_gib=memory_gib, sandbox=sandbox, figures=figures
+    )
+    if timeout is not None:
+        settings.timeout = timeout  # checked like the configured one; over chapter_timeouts too
+        settings.chapter_timeouts = {}
+    jobs = settings.jobs or os.cpu_count() or 1
+    bwrap, line = sandbox_line(settings.sandbox)
+    options = Options(
+        timeout=settings.timeout_for(chapter),
+        memory_gib=settings.memory_gib,
+        sandbox=bwrap,
+        threads=max(1, (os.cpu_count() or 1) // jobs),
+        figures=settings.figures,
+    )
+    start = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix=f"course-grade-{chapter}-") as work_name:
+        work = Path(work_name)
+        submissions = gather(source, chapter, workdir=work, regexp=regexp)
+        if not submissions:
+            raise GradingError(f"{source} holds no submission")
+        if shard:
+            submissions = select(submissions, shard)
+            k, n = shard
+            folder = Path(shard_dir or f"shard-{chapter}-{k}-of-{n}").resolve()
+            folder.mkdir(parents=True, exist_ok=True)
+            if not submissions:  # more shards than students: nothing to do here
+                write_shard(folder, chapter, [])
+                return Report(line, [], time.perf_counter() - start, folder / "grades.csv")
+        template = prepare(course, chapter, work, into_course=not shard)
+        release = nbformat.read(template.release, as_version=4)
+        others = other_releases(course, chapter)
+        progress = Progress(len(submissions), f"grading {chapter}")
+        results = []
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            futures = {
+                pool.submit(grade_submission, template, s, options, release, others): s
+                for s in submissions
+            }
+            for future in as_completed(futures):
+                result = future.result()
+                try:
+                    if shard:
+                        record_files(folder, chapter, result, futures[future])
+                    else:
+                        result = merge(course, chapter, result, futures[future])
+                except Exception as error:
+                    result.status = Status.ERROR
+                    cause = f"{type(error).__name__}: {error}"
+                    result.reason = f"could not record the result: {cause}"[:300]
+                results.append(result)
+                progress.update(result)
+                if on_result:
+                    on_result(result)
+        results.sort(key=lambda r: r.student_id)
+        if shard:
+            write_shard(folder, chapter, results)
+            grades_csv = folder / "grades.csv"
+        else:
+            grades_csv = Path(output) if output else course / "grades.csv"
+            write_grades(grades_csv, [r.row() for r in results], chapter)
+    return Report(line, results, time.perf_counter() - start, grades_csv)

@@ -1,0 +1,174 @@
+"""The ``course`` command: release chapters, grade a class safely, return feedback, export."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+from collections.abc import Sequence
+
+from course_grading.batch import Report, grade
+from course_grading.course import GradingError, chapter_ids, find_course
+from course_grading.exchange import collect, export, release, release_feedback
+from course_grading.settings import SANDBOXES, help_text
+from course_grading.shards import merge_shards, parse_shard
+from course_grading.status import STATUSES
+
+
+def positive(kind: type) -> type:
+    """An argparse type: a number of ``kind`` above 0, else a clear error (0 is no default)."""
+
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        if not value > 0:
+            raise argparse.ArgumentTypeError(f"must be more than 0, not {text}")
+        return value
+
+    parse.__name__ = kind.__name__
+    return parse
+
+
+def shard_type(text: str) -> tuple[int, int]:
+    try:
+        return parse_shard(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+class HelpAll(argparse.Action):
+    """``--help-all``: the options, then every ``CourseGrade`` setting of nbgrader_config.py."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, **kw):
+        super().__init__(option_strings, dest=dest, default=default, nargs=0, **kw)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        parser.print_help()
+        print("\nSettings in nbgrader_config.py (c.CourseGrade.<name>; the options override them):")
+        print(help_text())
+        parser.exit()
+
+
+def print_report(report: Report, stream=None) -> None:
+    stream = stream or sys.stdout
+    print(report.sandbox, file=stream)
+    counts = {status: 0 for status in STATUSES}
+    for result in report.results:
+        counts[str(result.status)] += 1
+    summary = ", ".join(f"{n} {status}" for status, n in counts.items() if n)
+    seconds = report.seconds / max(len(report.results), 1)
+    print(
+        f"{len(report.results)} submissions in {report.seconds:.0f} s ({seconds:.1f} s each): "
+        f"{summary}",
+        file=stream,
+    )
+    for result in report.problems():
+        print(
+            f"  {result.student_id} ({result.file}): {result.status}: {result.reason}", file=stream
+        )
+    print(f"grades: {report.grades_csv}", file=stream)
+
+
+def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="course",
+        description="Release chapters, grade a class safely, return feedback, export grades.",
+    )
+    parser.add_argument("--course", default=".", help="the course directory (default: here)")
+    commands = parser.add_subparsers(dest="command", required=True)
+    release_parser = commands.add_parser("release", help="regenerate chapters/ (and release)")
+    release_parser.add_argument("chapters", nargs="*", help="chapter ids (default: all)")
+    release_parser.add_argument("--exchange", help="nbgrader exchange folder to release into")
+    grade_parser = commands.add_parser("grade", help="autograde a class's submissions")
+    grade_parser.add_argument(
+        "--help-all", action=HelpAll, help="also list the CourseGrade settings"
+    )
+    grade_parser.add_argument("chapter")
+    grade_parser.add_argument("submissions", help="folder of notebooks or students, or a zip")
+    grade_parser.add_argument(
+        "--jobs", "-j", type=positive(int), default=None, help="default: all cores"
+    )
+    grade_parser.add_argument(
+        "--timeout", type=positive(int), default=None, help="seconds per cell"
+    )
+    grade_parser.add_argument("--memory", type=positive(float), default=None, help="GiB per kernel")
+    grade_parser.add_argument("--sandbox", choices=SANDBOXES, default=None, help="default: auto")
+    grade_parser.add_argument("--regexp", help="nbgrader FileNameCollector named_regexp")
+    grade_parser.add_argument("--output", help="grades CSV (default: <course>/grades.csv)")
+    grade_parser.add_argument(
+        "--figures",
+        action="store_true",
+        default=None,
+        help="draw the notebooks' figures in the autograded copies and feedback (slower)",
+    )
+    grade_parser.add_argument(
+        "--shard",
+        type=shard_type,
+        help="K/N: grade only the K-th of N slices of the students, into --shard-dir "
+        "(merge the N folders with `course merge`)",
+    )
+    grade_parser.add_argument(
+        "--shard-dir", help="a shard's results folder (default: shard-<chapter>-K-of-N)"
+    )
+    merge_parser = commands.add_parser(
+        "merge", help="merge shard folders into the gradebook and grades.csv"
+    )
+    merge_parser.add_argument("folders", nargs="+", help="folders of `course grade --shard`")
+    merge_parser.add_argument("--output", help="grades CSV (default: <course>/grades.csv)")
+    collect_parser = commands.add_parser("collect", help="collect submissions from the exchange")
+    collect_parser.add_argument("chapter")
+    collect_parser.add_argument("--exchange", required=True)
+    feedback_parser = commands.add_parser("feedback", help="release feedback to the exchange")
+    feedback_parser.add_argument("chapter")
+    feedback_parser.add_argument("--exchange", required=True)
+    export_parser = commands.add_parser("export", help="export the gradebook (nbgrader export)")
+    export_parser.add_argument("--to", help="CSV file (default: <course>/gradebook.csv)")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """The ``course`` command. Introduced in the instructors' guide."""
+    arguments = parse_arguments(argv)
+    # nbgrader's Gradebook trips SQLAlchemy's autoflush warnings; they are harmless (FACTS.md).
+    warnings.filterwarnings("ignore", message=".*not in session.*")
+    try:
+        course = find_course(arguments.course)
+        if arguments.command == "release":
+            done = release(course, arguments.chapters or chapter_ids(course), arguments.exchange)
+            print(f"released {', '.join(done)}")
+        elif arguments.command == "grade":
+            report = grade(
+                course,
+                arguments.chapter,
+                arguments.submissions,
+                jobs=arguments.jobs,
+                timeout=arguments.timeout,
+                memory_gib=arguments.memory,
+                sandbox=arguments.sandbox,
+                regexp=arguments.regexp,
+                output=arguments.output,
+                figures=arguments.figures,
+                shard=arguments.shard,
+                shard_dir=arguments.shard_dir,
+            )
+            print_report(report)
+        elif arguments.command == "merge":
+            grades_csv, results = merge_shards(course, arguments.folders, arguments.output)
+            print(f"merged {len(results)} results of {len(arguments.folders)} shards: {grades_csv}")
+        elif arguments.command == "collect":
+            print(f"collected into {collect(course, arguments.chapter, arguments.exchange)}")
+        elif arguments.command == "feedback":
+            release_feedback(course, arguments.chapter, arguments.exchange)
+            print(f"released the feedback of {arguments.chapter}")
+        elif arguments.command == "export":
+            print(f"exported {export(course, arguments.to)}")
+    except GradingError as error:
+        print(f"course: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,115 @@
+"""Recording results in the course: the gradebook, its folders and grades.csv.
+
+The only module that writes the course gradebook, and only from the parent process.
+"""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+
+from nbgrader.api import Gradebook
+
+from course_grading.inputs import Submission
+from course_grading.status import CSV_FIELDS, Result
+
+LOG = "grader.log"
+
+
+def _replace(target: Path, source: str | None) -> None:
+    """Make ``target`` (a folder) hold ``source``: a folder's copy, a file, or nothing."""
+    if target.exists():
+        shutil.rmtree(target)
+    if source:
+        source = Path(source)
+        if source.is_dir():
+            shutil.copytree(source, target)
+        else:
+            target.mkdir(parents=True)
+            shutil.copy(source, target / source.name)
+
+
+def record_files(course: Path, chapter: str, result: Result, submission: Submission) -> None:
+    """The submitted, autograded and feedback files, where nbgrader's own tools look for them.
+
+    A result that is not graded keeps its grader process's log, ``grader.log``, beside its
+    autograded notebook.
+    """
+    student = result.student_id
+    submitted = course / "submitted" / student / chapter
+    if submission.path.resolve() != (submitted / f"{chapter}.ipynb").resolve():
+        if submitted.exists():
+            shutil.rmtree(submitted)
+        submitted.mkdir(parents=True)
+        target = f"{chapter}.ipynb" if submission.path.suffix == ".ipynb" else submission.path.name
+        shutil.copy(submission.path, submitted / target)
+        if result.timestamp:
+            (submitted / "timestamp.txt").write_text(result.timestamp)
+    _replace(course / "autograded" / student / chapter, result.autograded)
+    _replace(course / "feedback" / student / chapter, result.feedback)
+    if result.log and Path(result.log).exists():
+        folder = course / "autograded" / student / chapter
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copy(result.log, folder / LOG)
+    for name in ("timestamp.txt", "submission_secret.txt"):  # nbgrader release_feedback's
+        feedback = course / "feedback" / student / chapter
+        if (submitted / name).exists() and feedback.exists():
+            shutil.copy(submitted / name, feedback / name)
+
+
+def record_grades(course: Path, chapter: str, result: Result) -> float:
+    """Put ``result``'s auto scores and comments in the course gradebook; the submission's score.
+
+    Uses nbgrader's `Gradebook`: the student, the submission and each grade's ``auto_score``;
+    manual scores already given are kept.
+    """
+    student = result.student_id
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+        gradebook.update_or_create_student(student)
+        stamp = {"timestamp": result.timestamp} if result.timestamp else {}
+        gradebook.update_or_create_submission(chapter, student, **stamp)
+        notebook = gradebook.find_submission_notebook(chapter, chapter, student)
+        for grade in notebook.grades:
+            auto = result.grades.get(grade.name)
+            if auto is None:  # not graded: nothing earned
+                grade.auto_score = 0.0 if grade.cell.cell_type == "code" else None
+                grade.needs_manual_grade = grade.cell.cell_type != "code"
+            else:
+                grade.auto_score = auto["auto_score"]
+                grade.needs_manual_grade = auto["needs_manual_grade"]
+        for comment in notebook.comments:
+            comment.auto_comment = result.comments.get(comment.name)
+        gradebook.db.commit()
+        return float(gradebook.find_submission_notebook(chapter, chapter, student).score)
+
+
+def merge(course: Path, chapter: str, result: Result, submission: Submission) -> Result:
+    """Record one result in the course (parent process only): folders, gradebook, score.
+
+    Introduced in the instructors' guide.
+    """
+    record_files(course, chapter, result, submission)
+    result.score = record_grades(course, chapter, result)
+    return result
+
+
+def write_grades(path: Path, rows: Sequence[dict], chapter: str) -> None:
+    """Replace this run's students' rows of ``chapter`` in grades.csv, keep every other row."""
+    kept = []
+    students = {row["student_id"] for row in rows}
+    if path.exists():
+        with path.open(newline="") as file:
+            kept = [
+                row
+                for row in csv.DictReader(file)
+                if not (row["chapter"] == chapter and row["student_id"] in students)
+            ]
+    merged = sorted([*kept, *rows], key=lambda row: (row["chapter"], row["student_id"]))
+    temporary = path.with_suffix(".csv.tmp")
+    with temporary.open("w", newline="") as file:
+        writer = csv.DictWriter(file, fieldnames=CSV_FIELDS, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(merged)
+    temporary.replace(path)

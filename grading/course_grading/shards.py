@@ -1,0 +1,119 @@
+"""A class larger than one machine: grade it in N shards, then merge their folders into the course.
+
+Introduced in the instructors' guide. ``course grade --shard K/N`` grades the K-th of N slices of
+the students (every N-th student by id, from the K-th) and writes, instead of touching the course,
+a folder laid out like the course (``submitted/``, ``autograded/``, ``feedback/``), its
+``grades.csv`` and ``results.json`` (what the gradebook needs). ``course merge FOLDER...``
+records them in the course gradebook and ``grades.csv``, as one run on one machine would have.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from course_grading.course import GradingError, check_chapter
+from course_grading.inputs import Submission
+from course_grading.record import record_files, record_grades, write_grades
+from course_grading.status import Result, Status
+from course_grading.workspace import add_assignment
+
+RESULTS = "results.json"
+KEPT = ("student_id", "chapter", "score", "max_score", "status", "reason", "file", "sha256")
+KEPT += ("grades", "comments", "timestamp")
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    """``"K/N"`` as (K, N), with 1 <= K <= N."""
+    match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", text)
+    if not match or not 1 <= int(match[1]) <= int(match[2]):
+        raise ValueError(f"a shard is K/N with 1 <= K <= N, for example 2/3; not {text!r}")
+    return int(match[1]), int(match[2])
+
+
+def select(submissions: Sequence[Submission], shard: tuple[int, int]) -> list[Submission]:
+    """The K-th of N slices of ``submissions``: every N-th student by id, from the K-th."""
+    k, n = shard
+    return sorted(submissions, key=lambda s: s.student_id)[k - 1 :: n]
+
+
+def submitted_file(folder: Path, chapter: str, student: str) -> Path:
+    """The file a student sent, as `record_files` keeps it in ``folder``."""
+    files = [
+        path
+        for path in sorted((folder / "submitted" / student / chapter).iterdir())
+        if path.name not in ("timestamp.txt", "submission_secret.txt")
+    ]
+    if len(files) != 1:
+        raise GradingError(f"{folder}: expected one submitted file of {student}, found {files}")
+    return files[0]
+
+
+def write_shard(folder: Path, chapter: str, results: Sequence[Result]) -> Path:
+    """Write a shard's ``results.json`` and ``grades.csv`` into ``folder`` (its files are there)."""
+    rows = [
+        {name: getattr(result, name) for name in KEPT} | {"status": Status(result.status).value}
+        for result in results
+    ]
+    (folder / RESULTS).write_text(json.dumps({"chapter": chapter, "results": rows}, indent=1))
+    write_grades(folder / "grades.csv", [result.row() for result in results], chapter)
+    return folder / RESULTS
+
+
+def read_shard(folder: Path) -> tuple[str, list[Result]]:
+    """The chapter of a shard folder and its results, pointing at the shard's files."""
+    path = folder / RESULTS
+    if not path.is_file():
+        raise GradingError(f"{folder} is not a shard folder: it has no {RESULTS}")
+    data = json.loads(path.read_text())
+    results = []
+    for row in data["results"]:
+        result = Result(**{**row, "status": Status(row["status"])})
+        autograded = folder / "autograded" / result.student_id / result.chapter
+        feedback = folder / "feedback" / result.student_id / result.chapter
+        result.autograded = str(autograded) if autograded.exists() else None
+        page = feedback / f"{result.chapter}.html"
+        result.feedback = str(page) if page.exists() else None
+        results.append(result)
+    return data["chapter"], results
+
+
+def merge_shards(
+    course: Path, folders: Sequence[str | Path], output: str | Path | None = None
+) -> tuple[Path, list[Result]]:
+    """Record every shard folder's results in the course gradebook and grades.csv.
+
+    Introduced in the instructors' guide. Returns grades.csv and the results, by student.
+    """
+    shards = [(Path(folder), *read_shard(Path(folder))) for folder in folders]
+    chapters = {chapter for _, chapter, _ in shards}
+    if len(chapters) != 1:
+        raise GradingError(f"the shards hold different chapters: {', '.join(sorted(chapters))}")
+    (chapter,) = chapters
+    check_chapter(course, chapter)
+    merged = []
+    with tempfile.TemporaryDirectory(prefix=f"course-merge-{chapter}-") as work:
+        add_assignment(course, chapter, Path(work) / "release")
+        for folder, _, results in shards:
+            for result in results:
+                path = submitted_file(folder, chapter, result.student_id)
+                submission = Submission(result.student_id, path, result.file)
+                record_files(course, chapter, result, submission)
+                result.score = record_grades(course, chapter, result)
+                merged.append(result)
+    merged.sort(key=lambda result: result.student_id)
+    grades_csv = Path(output) if output else course / "grades.csv"
+    write_grades(grades_csv, [result.row() for result in merged], chapter)
+    return grades_csv, merged
+
+
+__all__ = [
+    "merge_shards",
+    "parse_shard",
+    "read_shard",
+    "select",
+    "write_shard",
+]

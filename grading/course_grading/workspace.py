@@ -1,0 +1,167 @@
+"""Where each submission is graded: a template course per chapter, a temporary course per student.
+
+Their nbgrader configuration is a `traitlets.config.Config`, written as ``nbgrader_config.json``
+(nbgrader reads it beside, or instead of, ``nbgrader_config.py``).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import shutil
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from nbgrader.api import Gradebook
+from traitlets.config import Config
+
+from course_grading.course import GradingError, run_nbgrader
+from course_grading.inputs import Submission
+from course_grading.preprocessors import autograde_preprocessors
+from course_grading.sandbox import KERNEL_NAME, write_kernelspec
+from course_grading.settings import course_id, load_config
+
+CONFIG_FILE = "nbgrader_config.json"
+
+
+@dataclass
+class Options:
+    """How ``course grade`` runs each submission (`settings.CourseGrade` gives the defaults)."""
+
+    timeout: int = 60  # seconds per cell
+    memory_gib: float = 4.0
+    sandbox: str | None = None  # the bwrap executable, or None for no sandbox
+    threads: int = 1  # threads per kernel: the cores shared among the jobs
+    figures: bool = False  # draw the notebooks' figures (no test grades them; ~15% slower)
+
+
+@dataclass
+class Template:
+    """What every temporary course of one chapter starts from (built once per run)."""
+
+    course: Path
+    chapter: str
+    course_id: str
+    work: Path
+    gradebook: Path  # the assignment, no student
+    release: Path  # the student notebook, fresh from solutions/
+    max_score: float
+
+
+def write_config(root: Path, config: Config) -> Path:
+    """Write ``config`` as the nbgrader configuration of the course directory ``root``."""
+    try:
+        text = json.dumps(config, indent=1, sort_keys=True)
+    except TypeError as error:  # e.g. a lazy `c.X.y.append(...)` in nbgrader_config.py
+        raise GradingError(
+            f"the course's nbgrader_config.py holds a value course grade cannot copy: {error}"
+        ) from error
+    path = root / CONFIG_FILE
+    path.write_text(text + "\n")
+    return path
+
+
+def directory_config(root: Path, *, course: str, source: str = "source") -> Config:
+    """The `CourseDirectory` of a course in ``root`` with its own gradebook."""
+    config = Config()
+    config.CourseDirectory.root = str(root)
+    config.CourseDirectory.course_id = course
+    config.CourseDirectory.source_directory = source
+    config.CourseDirectory.db_url = f"sqlite:///{root / 'gradebook.db'}"
+    return config
+
+
+def add_assignment(course: Path, chapter: str, release_dir: Path) -> Path:
+    """Put ``chapter`` in the course gradebook (nbgrader generate_assignment); its release.
+
+    The release goes to ``release_dir``, leaving ``chapters/`` alone.
+    """
+    run_nbgrader(
+        course,
+        "generate_assignment",
+        chapter,
+        "--force",
+        f"--CourseDirectory.release_directory={release_dir}",
+    )
+    return release_dir / chapter / f"{chapter}.ipynb"
+
+
+def prepare(course: Path, chapter: str, work: Path, *, into_course: bool = True) -> Template:
+    """Fill the course gradebook with ``chapter`` and build the template of its temporary courses.
+
+    Introduced in the instructors' guide. nbgrader's ``generate_assignment`` runs twice, at the
+    same time: in the course (its gradebook; the release goes to ``work``, leaving ``chapters/``
+    alone) and in a template course whose gradebook holds the assignment and no student. With
+    ``into_course=False`` (a shard) the course is left alone and the template's release is used.
+    """
+    release_dir = work / "release"
+    template = work / "template"
+    (template / "source").mkdir(parents=True)
+    shutil.copytree(course / "solutions" / chapter, template / "source" / chapter)
+    course_config = load_config(course)
+    identifier = course_id(course_config)
+    config = copy.deepcopy(course_config)  # the same release as the course's (stubs and all)
+    config.pop("CourseGrade", None)
+    config.merge(directory_config(template, course=identifier))
+    config.CourseDirectory.release_directory = "release"
+    write_config(template, config)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        generated = [pool.submit(run_nbgrader, template, "generate_assignment", chapter, "--force")]
+        if into_course:
+            generated.append(pool.submit(add_assignment, course, chapter, release_dir))
+        for future in generated:
+            future.result()
+    if not into_course:
+        shutil.copytree(template / "release", release_dir)
+    # The template keeps no notebook: a temporary course needs the gradebook, not the source.
+    (template / "source" / chapter / f"{chapter}.ipynb").unlink()
+    shutil.rmtree(template / "release")
+    with Gradebook(f"sqlite:///{template / 'gradebook.db'}") as gradebook:
+        max_score = gradebook.find_assignment(chapter).max_score
+    return Template(
+        course=course,
+        chapter=chapter,
+        course_id=identifier,
+        work=work,
+        gradebook=template / "gradebook.db",
+        release=release_dir / chapter / f"{chapter}.ipynb",
+        max_score=float(max_score),
+    )
+
+
+def grading_config(root: Path, course_config: Config, options: Options, sockets: Path) -> Config:
+    """The course's configuration, then what grading one submission in ``root`` needs."""
+    config = copy.deepcopy(course_config)
+    config.pop("CourseGrade", None)
+    ours = directory_config(root, course=course_id(course_config))
+    ours.Execute.timeout = int(options.timeout)
+    ours.Execute.kernel_name = KERNEL_NAME
+    # Nothing in the kernel is worth a graceful exit; it saves TensorFlow's second of teardown.
+    ours.Execute.shutdown_kernel = "immediate"
+    ours.OverwriteCells.add_missing_cells = True
+    ours.Autograde.autograde_preprocessors = autograde_preprocessors()
+    if options.sandbox:  # no network in the sandbox: the kernel talks over IPC sockets
+        ours.KernelManager.transport = "ipc"
+        ours.KernelManager.ip = str(sockets / "k")
+    config.merge(ours)
+    return config
+
+
+def temporary_course(template: Template, submission: Submission, options: Options) -> Path:
+    """A course directory of one submission: gradebook copy, config, kernelspec, the notebook."""
+    chapter = template.chapter
+    root = Path(tempfile.mkdtemp(prefix="course-grade-", dir=template.work))
+    shutil.copytree(template.gradebook.parent / "source", root / "source")
+    shutil.copy(template.gradebook, root / "gradebook.db")
+    shutil.copy(template.release, root / "release.ipynb")
+    folder = root / "submitted" / submission.student_id / chapter
+    folder.mkdir(parents=True)
+    shutil.copy(submission.path, folder / f"{chapter}.ipynb")
+    if submission.timestamp:
+        (folder / "timestamp.txt").write_text(submission.timestamp.isoformat(sep=" "))
+    (root / "runtime").mkdir()
+    sockets = write_kernelspec(root, sandbox=options.sandbox, memory_gib=options.memory_gib)
+    write_config(root, grading_config(root, load_config(template.course), options, sockets))
+    return root

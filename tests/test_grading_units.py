@@ -1,0 +1,721 @@
+"""The grader's pure core on tiny nbformat.v4 notebooks: no kernel, no sandbox, seconds in all.
+
+Status classification, notebook problems, failing cells, safe feedback, gathering, grades.csv,
+both preprocessors, the configuration and the temporary course's nbgrader configuration.
+`make test-quick` runs these (marker ``unit``); tests/test_course_grade.py grades real batches.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shlex
+import sys
+import zipfile
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient.exceptions import DeadKernelError
+from nbformat import v4
+from nbgrader.preprocessors import Execute, SaveAutoGrades
+from traitlets.config import Config
+from traitlets.config.loader import JSONFileConfigLoader
+
+from course_grading import cli, preprocessors, sandbox, settings, shards, workspace
+from course_grading.checks import failing_cells, notebook_problems
+from course_grading.course import GradingError
+from course_grading.feedback import safe_feedback_notebook
+from course_grading.inputs import NO_MATCH, gather
+from course_grading.preprocessors import SafeExecute, StderrIsOutput
+from course_grading.record import record_files, write_grades
+from course_grading.status import (
+    CSV_FIELDS,
+    DIED_ENAME,
+    NOT_RUN_ENAME,
+    STATUSES,
+    TIMEOUT_ENAME,
+    Result,
+    Status,
+    classify,
+    last_exception,
+    summary_problems,
+)
+from tests.notebooks import ROOT
+
+pytestmark = pytest.mark.unit
+
+
+# --------------------------------------------------------------------------------------------
+# Tiny notebooks with nbgrader metadata
+
+
+def answer(grade_id: str, source: str = "x = 1") -> nbformat.NotebookNode:
+    cell = v4.new_code_cell(source)
+    cell.metadata["nbgrader"] = {"grade": False, "grade_id": grade_id, "locked": False}
+    cell.metadata["nbgrader"]["solution"] = True
+    return cell
+
+
+def graded_test(grade_id: str, source: str = "assert x == 1", points: int = 2):
+    cell = v4.new_code_cell(source)
+    cell.metadata["nbgrader"] = {
+        "grade": True,
+        "grade_id": grade_id,
+        "locked": True,
+        "points": points,
+        "solution": False,
+    }
+    return cell
+
+
+def setup(grade_id: str = "setup", source: str = "import numpy as np"):
+    cell = v4.new_code_cell(source)
+    cell.metadata["nbgrader"] = {
+        "grade": False,
+        "grade_id": grade_id,
+        "locked": True,
+        "solution": False,
+    }
+    return cell
+
+
+def release(prefix: str = "ex01") -> nbformat.NotebookNode:
+    return v4.new_notebook(
+        cells=[
+            v4.new_markdown_cell("# A chapter"),
+            setup(),
+            answer(f"{prefix}_answer"),
+            graded_test(f"{prefix}_answer_tests"),
+        ]
+    )
+
+
+def write(notebook, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(notebook, path)
+    return path
+
+
+def error(ename: str, evalue: str = "") -> nbformat.NotebookNode:
+    return v4.new_output("error", ename=ename, evalue=evalue, traceback=[f"{ename}: hidden"])
+
+
+# --------------------------------------------------------------------------------------------
+# Statuses
+
+
+def test_statuses_are_an_enum_that_reads_as_its_csv_value():
+    assert STATUSES == tuple(status.value for status in Status)
+    assert Status.WRONG_NOTEBOOK == "wrong-notebook"
+    assert f"{Status.MISSING_CELLS}" == str(Status.MISSING_CELLS) == "missing-cells"
+
+
+@pytest.mark.parametrize(
+    ("statuses", "expected"),
+    [
+        ([], Status.GRADED),
+        ([Status.TIMEOUT], Status.TIMEOUT),
+        ([Status.TIMEOUT, Status.ERROR], Status.ERROR),
+        (["missing-cells", "tampered", "timeout"], Status.TAMPERED),
+        ([Status.ERROR, Status.MISSING_CELLS], Status.MISSING_CELLS),
+        ([Status.TIMEOUT, Status.WRONG_NOTEBOOK, Status.CORRUPT], Status.CORRUPT),
+    ],
+)
+def test_classify_takes_the_first_status_in_precedence(statuses, expected):
+    assert classify(statuses) is expected
+
+
+def test_summary_problems_names_each_failing_cell_and_the_limits():
+    summary = {
+        "failure": None,
+        "cells": {"died": ["ex01_b"], "memory": ["cell 7"], "timeout": ["ex01_a", "cell 3"]},
+    }
+    statuses, reasons = summary_problems(summary, timeout=20, memory_gib=2.5)
+    assert statuses == [Status.ERROR, Status.ERROR, Status.TIMEOUT]
+    assert reasons == [
+        "the kernel died in ex01_b; later cells not run",
+        "MemoryError in cell 7 (memory limit 2.5 GiB)",
+        "ex01_a, cell 3 ran over 20 s",
+    ]
+    assert summary_problems(None, timeout=20, memory_gib=2.5) == ([], [])
+    failed = {"failure": "nbgrader autograde exited with 1", "cells": {}}
+    assert summary_problems(failed, timeout=1, memory_gib=1) == (
+        [Status.ERROR],
+        ["nbgrader autograde exited with 1"],
+    )
+
+
+def test_last_exception_is_the_verdict_of_the_last_traceback():
+    log = (
+        "[AutogradeApp | WARNING] something\n"
+        "Traceback (most recent call last):\n"
+        '  File "x.py", line 1, in <module>\n'
+        "ValueError: first\n"
+        "Traceback (most recent call last):\n"
+        "sqlalchemy.exc.OperationalError: (sqlite3.OperationalError) database is locked\n"
+        "done\n"
+    )
+    assert last_exception(log).startswith("sqlalchemy.exc.OperationalError: (sqlite3")
+    assert last_exception("no error here\n") == ""
+
+
+def test_a_result_row_holds_exactly_the_csv_fields_with_the_status_value():
+    result = Result("ann", "01", 3.0, 5.0, Status.TIMEOUT, "slow", "ann.ipynb", grades={"a": 1})
+    assert result.row() == {
+        "student_id": "ann",
+        "chapter": "01",
+        "score": 3.0,
+        "max_score": 5.0,
+        "status": "timeout",
+        "reason": "slow",
+        "file": "ann.ipynb",
+        "sha256": "",
+    }
+    assert type(result.row()["status"]) is str
+
+
+# --------------------------------------------------------------------------------------------
+# Notebook problems
+
+
+def test_a_clean_submission_has_no_problem(tmp_path):
+    assert notebook_problems(write(release(), tmp_path / "a.ipynb"), release(), {}) == ([], [])
+
+
+def test_a_file_that_is_not_a_notebook_is_the_wrong_notebook(tmp_path):
+    (tmp_path / "notes.txt").write_text("hello")
+    statuses, reasons = notebook_problems(tmp_path / "notes.txt", release(), {})
+    assert (statuses, reasons) == ([Status.WRONG_NOTEBOOK], ["notes.txt is not a notebook"])
+
+
+@pytest.mark.parametrize("content", [b'{"cells": [', b"\xff\xfe not utf-8", b"[]"])
+def test_an_unreadable_notebook_is_corrupt_and_says_why(tmp_path, content):
+    (tmp_path / "a.ipynb").write_bytes(content)
+    statuses, reasons = notebook_problems(tmp_path / "a.ipynb", release(), {})
+    assert statuses == [Status.CORRUPT]
+    assert reasons[0].startswith("not a readable notebook (") and len(reasons[0]) <= 200
+
+
+def test_another_chapters_notebook_is_named(tmp_path):
+    other = release("ex02")
+    path = write(other, tmp_path / "a.ipynb")
+    statuses, reasons = notebook_problems(path, release(), {"02_other": other})
+    assert (statuses, reasons) == ([Status.WRONG_NOTEBOOK], ["this is chapter 02_other's notebook"])
+    statuses, reasons = notebook_problems(path, release(), {})
+    assert reasons == ["the notebook has none of this chapter's exercise cells"]
+
+
+def test_an_edited_test_is_tampered_and_a_deleted_cell_missing(tmp_path):
+    notebook = release()
+    notebook.cells[3].source = "pass"  # the test
+    del notebook.cells[1]  # the setup cell
+    notebook.cells[1].source = "x = 2"  # an answer may change: no problem
+    statuses, reasons = notebook_problems(write(notebook, tmp_path / "a.ipynb"), release(), {})
+    assert statuses == [Status.TAMPERED, Status.MISSING_CELLS]
+    assert reasons == [
+        "edited read-only cells ex01_answer_tests (restored before grading)",
+        "deleted cells setup (grade cells added back)",
+    ]
+
+
+def test_failing_cells_names_cells_by_grade_id_or_number():
+    notebook = release()
+    notebook.cells[1].outputs = [error(TIMEOUT_ENAME)]
+    notebook.cells[2].outputs = [error("MemoryError"), error("MemoryError")]
+    notebook.cells[3].outputs = [error(DIED_ENAME), error("AssertionError")]
+    extra = v4.new_code_cell("y")
+    extra.outputs = [error(TIMEOUT_ENAME)]
+    notebook.cells.append(extra)
+    assert failing_cells(notebook) == {
+        "timeout": ["setup", "cell 5"],
+        "died": ["ex01_answer_tests"],
+        "memory": ["ex01_answer"],
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# Feedback without hidden tests
+
+
+def test_safe_feedback_hides_hidden_tests_and_their_tracebacks():
+    public = release()
+    autograded = release()
+    secret = "### BEGIN HIDDEN TESTS\nassert x != 42\n### END HIDDEN TESTS"
+    autograded.cells[3].source += "\n" + secret
+    autograded.cells[3].outputs = [
+        v4.new_output("stream", name="stdout", text="checking\n"),
+        error("AssertionError", "x is wrong"),
+    ]
+    safe = safe_feedback_notebook(autograded, public, {"ex01_answer_tests": (0.0, 2.0)})
+    cell = safe.cells[3]
+    assert cell.source == public.cells[3].source
+    assert [output.text for output in cell.outputs] == [
+        "✗ failed (0 of 2 points): AssertionError: x is wrong\n"
+    ]
+    assert "HIDDEN" in autograded.cells[3].source, "the autograded notebook is not changed"
+    assert "42" not in json.dumps(safe)
+
+
+def test_safe_feedback_keeps_a_visible_tests_output_and_adds_its_points():
+    autograded = release()
+    autograded.cells[3].outputs = [v4.new_output("stream", name="stdout", text="ok\n")]
+    safe = safe_feedback_notebook(autograded, release(), {"ex01_answer_tests": (2.0, 2.0)})
+    assert [output.text for output in safe.cells[3].outputs] == [
+        "ok\n",
+        "✓ passed (2 of 2 points)\n",
+    ]
+    assert safe.cells[2].outputs == [] and safe.cells[1].outputs == []
+
+
+def test_safe_feedback_without_a_score_counts_the_cells_points_and_a_bare_error():
+    autograded = release()
+    autograded.cells[3].outputs = [error("NotImplementedError")]
+    safe = safe_feedback_notebook(autograded, release(), {})
+    assert safe.cells[3].outputs[-1].text == "✗ failed (0 of 2 points): NotImplementedError\n"
+
+
+# --------------------------------------------------------------------------------------------
+# Gathering submissions
+
+
+def test_a_folder_of_notebooks_is_one_student_per_file(tmp_path):
+    inbox = tmp_path / "inbox"
+    write(release(), inbox / "bob.ipynb")
+    write(release(), inbox / "ann.ipynb")
+    (inbox / "notes.txt").write_text("stray")
+    (inbox / ".hidden.ipynb").write_text("{}")
+    found = gather(inbox, "01", workdir=tmp_path / "work")
+    assert [(s.student_id, s.origin, s.notes) for s in found] == [
+        ("ann", "ann.ipynb", []),
+        ("bob", "bob.ipynb", []),
+        ("notes", "notes.txt", []),
+    ]
+
+
+def test_a_folder_per_student_takes_the_chapters_notebook_and_its_timestamp(tmp_path):
+    inbox = tmp_path / "submitted"
+    folder = inbox / "ann" / "01"
+    write(release(), folder / "01.ipynb")
+    write(release(), folder / "scratch.ipynb")
+    (folder / "timestamp.txt").write_text("2026-01-02 03:04:05")
+    write(release(), inbox / "bob" / "a.ipynb")
+    os.utime(inbox / "bob" / "a.ipynb", (1e9, 1e9))
+    write(release(), inbox / "bob" / "b.ipynb")
+    ann, bob = gather(inbox, "01", workdir=tmp_path / "work")
+    assert (ann.origin, str(ann.timestamp), ann.notes) == (
+        "ann/01/01.ipynb",
+        "2026-01-02 03:04:05",
+        [],
+    )
+    assert (bob.origin, bob.notes) == ("bob/b.ipynb", ["newest of 2 notebooks in the folder"])
+
+
+def test_a_regexp_names_students_keeps_the_newest_and_reports_what_it_does_not_match(tmp_path):
+    archive = tmp_path / "lms.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        for name in (
+            "ann_attempt_20260101T120000_01.ipynb",
+            "ann_attempt_20260102T120000_01.ipynb",
+            "bob_attempt_20260101T120000_01.ipynb",
+            "Carol Smith 01.ipynb",
+            "readme.txt",
+        ):
+            zipped.writestr(name, nbformat.writes(release()))
+    regexp = r"(?P<student_id>[a-z]+)_attempt_(?P<timestamp>[0-9T]+)_(?P<file_id>.+)"
+    found = gather(archive, "01", workdir=tmp_path / "work", regexp=regexp)
+    by_id = {s.student_id: s for s in found}
+    assert sorted(by_id) == ["Carol Smith 01", "ann", "bob", "readme"]
+    assert by_id["ann"].origin.endswith("ann_attempt_20260102T120000_01.ipynb")
+    assert by_id["ann"].notes == ["resubmitted: ann_attempt_20260101T120000_01.ipynb superseded"]
+    assert by_id["bob"].notes == []
+    assert by_id["Carol Smith 01"].notes == [NO_MATCH] == by_id["readme"].notes
+
+
+def test_a_missing_input_or_a_file_that_is_no_zip_is_refused(tmp_path):
+    with pytest.raises(GradingError, match="no such submissions folder"):
+        gather(tmp_path / "nowhere", "01", workdir=tmp_path / "work")
+    (tmp_path / "class.tar").write_text("x")
+    with pytest.raises(GradingError, match="neither a folder nor a .zip"):
+        gather(tmp_path / "class.tar", "01", workdir=tmp_path / "work")
+
+
+# --------------------------------------------------------------------------------------------
+# Recording: grades.csv and the files kept
+
+
+def read_rows(path: Path) -> list[dict]:
+    with path.open(newline="") as file:
+        return list(csv.DictReader(file))
+
+
+def row(student: str, chapter: str, score: float, status: str = "graded") -> dict:
+    return Result(student, chapter, score, 5.0, Status(status), "", f"{student}.ipynb").row()
+
+
+def test_grades_csv_replaces_this_runs_students_of_the_chapter_only(tmp_path):
+    path = tmp_path / "grades.csv"
+    write_grades(path, [row("bob", "02", 1), row("ann", "02", 2), row("ann", "01", 3)], "02")
+    write_grades(path, [row("ann", "02", 5, "timeout"), row("cy", "02", 0, "corrupt")], "02")
+    rows = read_rows(path)
+    assert list(rows[0]) == list(CSV_FIELDS)
+    assert [(r["chapter"], r["student_id"], r["score"], r["status"]) for r in rows] == [
+        ("01", "ann", "3", "graded"),
+        ("02", "ann", "5", "timeout"),
+        ("02", "bob", "1", "graded"),
+        ("02", "cy", "0", "corrupt"),
+    ]
+    assert not (tmp_path / "grades.csv.tmp").exists()
+
+
+def test_a_result_that_is_not_graded_keeps_its_grader_log(tmp_path):
+    from course_grading.inputs import Submission
+
+    course, temporary = tmp_path / "course", tmp_path / "temporary"
+    notebook = write(release(), tmp_path / "inbox" / "ann.ipynb")
+    (temporary / "autograded").mkdir(parents=True)
+    write(release(), temporary / "autograded" / "01.ipynb")
+    (temporary / "grader.log").write_text("Traceback ...\nKeyError: 'x'\n")
+    result = Result("ann", "01", 0, 5, Status.ERROR, "KeyError", "ann.ipynb")
+    result.autograded, result.log = str(temporary / "autograded"), str(temporary / "grader.log")
+    record_files(course, "01", result, Submission("ann", notebook, "ann.ipynb"))
+    kept = course / "autograded" / "ann" / "01"
+    assert sorted(p.name for p in kept.iterdir()) == ["01.ipynb", "grader.log"]
+    assert (course / "submitted" / "ann" / "01" / "01.ipynb").exists()
+    result.log = None
+    record_files(course, "01", result, Submission("ann", notebook, "ann.ipynb"))
+    assert sorted(p.name for p in kept.iterdir()) == ["01.ipynb"]
+
+
+# --------------------------------------------------------------------------------------------
+# The preprocessors
+
+
+def test_stderr_is_output_turns_stderr_into_stdout_only():
+    cell = v4.new_code_cell("x")
+    cell.outputs = [
+        v4.new_output("stream", name="stderr", text="warning\n"),
+        v4.new_output("stream", name="stdout", text="out\n"),
+        error("ValueError", "bad"),
+    ]
+    cell, _ = StderrIsOutput().preprocess_cell(cell, {}, 0)
+    assert [output.get("name") for output in cell.outputs] == ["stdout", "stdout", None]
+    assert cell.outputs[2].output_type == "error"
+
+
+def test_safe_execute_fails_the_dying_cell_and_marks_later_ones_not_run(monkeypatch):
+    def fake_cell(self, cell, resources, index):
+        if "die" in cell.source:
+            raise DeadKernelError("gone")
+        cell.outputs = [v4.new_output("stream", name="stdout", text="ran\n")]
+        return cell, resources
+
+    monkeypatch.setattr(Execute, "preprocess_cell", fake_cell)
+    monkeypatch.setattr(Execute, "preprocess", lambda self, nb, resources=None, km=None: (nb, {}))
+    cells = [
+        v4.new_code_cell("a = 1"),
+        v4.new_code_cell("die()"),
+        v4.new_markdown_cell("prose"),
+        v4.new_code_cell("   "),
+        v4.new_code_cell("b = 2"),
+    ]
+    execute = SafeExecute()
+    done = [execute.preprocess_cell(cell, {}, i)[0] for i, cell in enumerate(cells)]
+    assert [o.text for o in done[0].outputs] == ["ran\n"]
+    assert [o.ename for o in done[1].outputs] == [DIED_ENAME]
+    assert "outputs" not in done[2] and done[3].outputs == []
+    assert [o.ename for o in done[4].outputs] == [NOT_RUN_ENAME]
+    execute.preprocess(v4.new_notebook(), {})
+    fresh = execute.preprocess_cell(v4.new_code_cell("c = 3"), {}, 0)[0]
+    assert [o.text for o in fresh.outputs] == ["ran\n"], "a new notebook starts alive"
+
+
+def test_the_autograde_list_is_nbgraders_own_with_ours_in_place():
+    names = preprocessors.autograde_preprocessors()
+    default = [preprocessors.dotted(p) for p in preprocessors.Autograde().autograde_preprocessors]
+    assert names[0] == preprocessors.dotted(SafeExecute)
+    assert names[names.index(preprocessors.dotted(SaveAutoGrades)) - 1] == preprocessors.dotted(
+        StderrIsOutput
+    )
+    ours = {preprocessors.dotted(SafeExecute), preprocessors.dotted(StderrIsOutput)}
+    assert [n for n in names if n not in ours] == default[1:]
+    with pytest.raises(RuntimeError, match="changed"):
+        preprocessors.autograde_preprocessors([SaveAutoGrades])
+
+
+# --------------------------------------------------------------------------------------------
+# Configuration
+
+
+def config_of(**grade) -> Config:
+    config = Config()
+    config.CourseDirectory.course_id = "digits"
+    for name, value in grade.items():
+        setattr(config.CourseGrade, name, value)
+    return config
+
+
+def test_course_grade_reads_typed_settings_and_options_override_them():
+    config = config_of(timeout=30, chapter_timeouts={"04": 90}, memory_gib=3, figures=True)
+    grade = settings.course_grade(config, jobs=2, memory_gib=None)
+    assert (grade.timeout_for("01"), grade.timeout_for("04")) == (30, 90)
+    assert (grade.memory_gib, grade.figures, grade.jobs, grade.sandbox) == (3.0, True, 2, "auto")
+    assert settings.course_id(config) == "digits" and settings.course_id(Config()) == "course"
+
+
+@pytest.mark.parametrize(
+    ("grade", "overrides", "message"),
+    [
+        ({"timout": 30}, {}, "unknown option CourseGrade.timout; did you mean timeout"),
+        ({"timeout": "60"}, {}, "timeout"),
+        ({"timeout": 0}, {}, "timeout"),
+        ({"chapter_timeouts": {"04": -5}}, {}, "chapter_timeouts"),
+        ({"memory_gib": 0}, {}, "memory_gib must be more than 0"),
+        ({"sandbox": "docker"}, {}, "sandbox"),
+        ({}, {"jobs": 0}, "jobs"),
+        ({}, {"timeout": -1}, "timeout"),
+    ],
+)
+def test_course_grade_reports_typos_wrong_types_and_values(grade, overrides, message):
+    with pytest.raises(GradingError, match=message):
+        settings.course_grade(config_of(**grade), **overrides)
+
+
+def test_a_misspelt_section_is_reported():
+    config = config_of()
+    config.CourseGrades.timeout = 30
+    with pytest.raises(GradingError, match="unknown section CourseGrades"):
+        settings.course_grade(config)
+
+
+def test_the_courses_own_settings_are_valid():
+    grade = settings.course_grade(settings.load_config(ROOT))
+    assert grade.timeout_for("01_data_and_baseline") == grade.timeout
+    assert grade.timeout_for("04_cnn") > grade.timeout
+
+
+def test_course_grade_help_all_lists_the_settings(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        cli.parse_arguments(["grade", "--help-all"])
+    assert exit_.value.code == 0
+    out = capsys.readouterr().out
+    assert "--timeout" in out and "c.CourseGrade.chapter_timeouts=" in out
+
+
+def test_help_lists_every_setting_as_nbgrader_config_writes_it():
+    text = settings.help_text()
+    for name in settings.CourseGrade.class_trait_names(config=True):
+        assert f"c.CourseGrade.{name}=" in text
+
+
+@pytest.mark.parametrize("text", ["0", "-2", "x"])
+def test_command_line_numbers_must_be_positive(text):
+    with pytest.raises(Exception, match="more than 0|not a number"):
+        cli.positive(int)(text)
+    assert cli.positive(float)("0.5") == 0.5
+
+
+def test_the_temporary_courses_config_is_the_courses_plus_grading_as_json(tmp_path):
+    course = config_of(timeout=30)
+    course.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+    course.Execute.timeout = 120
+    options = workspace.Options(timeout=25, sandbox="/usr/bin/bwrap")
+    config = workspace.grading_config(tmp_path, course, options, tmp_path / "sockets")
+    path = workspace.write_config(tmp_path, config)
+    loaded = JSONFileConfigLoader(path.name, path=str(tmp_path)).load_config()
+    assert loaded.ClearSolutions.text_stub == "YOUR ANSWER HERE"
+    assert loaded.Execute.timeout == 25 and loaded.Execute.kernel_name == sandbox.KERNEL_NAME
+    assert loaded.CourseDirectory.root == str(tmp_path)
+    assert loaded.CourseDirectory.db_url == f"sqlite:///{tmp_path / 'gradebook.db'}"
+    assert loaded.CourseDirectory.course_id == "digits"
+    assert loaded.Autograde.autograde_preprocessors == preprocessors.autograde_preprocessors()
+    assert loaded.KernelManager.transport == "ipc"
+    assert "CourseGrade" not in loaded and course.Execute.timeout == 120
+    unsandboxed = workspace.grading_config(tmp_path, course, workspace.Options(), tmp_path)
+    assert "KernelManager" not in unsandboxed
+
+
+# --------------------------------------------------------------------------------------------
+# The kernel script
+
+
+def test_without_a_sandbox_the_kernel_script_only_limits_memory(tmp_path):
+    script = sandbox.kernel_script(sandbox=None, memory_gib=1.5, sockets=tmp_path)
+    lines = script.splitlines()
+    assert lines[:2] == ["#!/bin/sh", f"ulimit -v {int(1.5 * 1024 * 1024)} || exit 1"]
+    assert shlex.split(lines[2]) == [
+        "exec",
+        sys.executable,
+        "-m",
+        "ipykernel_launcher",
+        "-f",
+        "$1",
+    ]
+
+
+ARITY = {
+    "--tmpfs": 1,
+    "--ro-bind": 2,
+    "--bind": 2,
+    "--symlink": 2,
+    "--dev": 1,
+    "--proc": 1,
+    "--setenv": 2,
+    "--unsetenv": 1,
+    "--chdir": 1,
+    **{flag: 0 for flag in sandbox.ISOLATION},
+}
+
+
+def bwrap_options(script: str) -> tuple[list[tuple[str, ...]], list[str]]:
+    """The bwrap options of a kernel script, each with its arguments, and the command it runs."""
+    words = shlex.split(script.splitlines()[-1])
+    assert words[:2] == ["exec", "/usr/bin/bwrap"]
+    separator = words.index("--")
+    options, index = [], 2
+    while index < separator:
+        flag = words[index]
+        assert flag in ARITY, f"an option nobody reviewed: {flag}"
+        options.append(tuple(words[index : index + 1 + ARITY[flag]]))
+        index += 1 + ARITY[flag]
+    return options, words[separator + 1 :]
+
+
+def test_the_sandboxed_kernel_is_isolated_and_sees_only_what_it_needs(tmp_path):
+    from course_utils import __file__ as package_init
+
+    sockets = tmp_path / "sockets"
+    script = sandbox.kernel_script(sandbox="/usr/bin/bwrap", memory_gib=4, sockets=sockets)
+    assert script.splitlines()[1] == f"ulimit -v {4 * 1024 * 1024} || exit 1"
+    options, command = bwrap_options(script)
+    assert command == [sys.executable, "-m", "ipykernel_launcher", "-f", "$1"]
+    flags = [option[0] for option in options]
+    for flag in sandbox.ISOLATION:  # no network, no other processes, dies with the grader
+        assert flags.count(flag) == 1, flag
+    assert {"--unshare-net", "--unshare-pid", "--die-with-parent"} <= set(flags)
+    assert options[0] == ("--tmpfs", "/tmp"), "binds made before --tmpfs /tmp would be hidden"
+    writable = [option[1:] for option in options if option[0] == "--bind"]
+    assert writable == [(str(sockets), str(sockets)), ("$PWD", "$PWD")]
+    read_only = {option[1] for option in options if option[0] == "--ro-bind"}
+    assert all(option[1] == option[2] for option in options if option[0] == "--ro-bind")
+    assert "$1" in read_only, "the connection file"
+    assert str(Path(sys.prefix).resolve()) in read_only or sys.prefix.startswith("/usr/")
+    assert str(Path(package_init).resolve().parent) in read_only, "course_utils, for the chapters"
+    solutions = Path(__file__).resolve().parents[1] / "solutions"
+    for source in read_only - {"$1"}:
+        assert not solutions.is_relative_to(source), f"{source} would show solutions/"
+    assert "/" not in read_only
+    assert ("--dev", "/dev") in options and ("--proc", "/proc") in options
+    assert ("--setenv", "HOME", "/tmp") in options
+    assert ("--unsetenv", "JPY_PARENT_PID") in options
+    assert options[-1] == ("--chdir", "$PWD")
+
+
+# --------------------------------------------------------------------------------------------
+# The layout: one job per module, imports pointing one way
+
+LAYERS = (
+    "status",
+    "course",
+    "settings",
+    "inputs",
+    "checks",
+    "sandbox",
+    "preprocessors",
+    "workspace",
+    "feedback",
+    "worker",
+    "preload",
+    "runner",
+    "record",
+    "shards",
+    "batch",
+    "exchange",
+    "cli",
+)
+PACKAGE = Path(preprocessors.__file__).resolve().parents[1]
+
+
+def layer_of(path: Path) -> str:
+    relative = path.relative_to(PACKAGE).with_suffix("")
+    return relative.parts[0]
+
+
+@pytest.mark.parametrize(
+    "path", sorted(PACKAGE.rglob("*.py")), ids=lambda p: str(p.relative_to(PACKAGE))
+)
+def test_each_module_is_small_and_imports_only_the_layers_below_it(path):
+    import ast
+
+    assert len(path.read_text().splitlines()) <= 300
+    if path.name == "__init__.py" and path.parent == PACKAGE:
+        return
+    layer = layer_of(path)
+    assert layer in LAYERS, f"add {layer} to LAYERS (and to the package docstring)"
+    imported = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+        elif isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        else:
+            continue
+        for name in names:
+            parts = name.split(".")
+            if parts[0] == "course_grading" and len(parts) > 1 and parts[1] in LAYERS:
+                imported.add(parts[1])
+    below = set(LAYERS[: LAYERS.index(layer)])
+    assert imported - {layer} <= below, f"{layer} imports {sorted(imported - {layer} - below)}"
+
+
+# --------------------------------------------------------------------------------------------
+# Shards
+
+
+@pytest.mark.parametrize("text", ["0/3", "4/3", "1", "a/b", "-1/2", "1/0"])
+def test_a_shard_is_k_of_n_from_one(text):
+    with pytest.raises(ValueError, match="K/N"):
+        shards.parse_shard(text)
+    assert shards.parse_shard(" 2/3 ") == (2, 3)
+    with pytest.raises(SystemExit):
+        cli.parse_arguments(["grade", "01", "inbox", "--shard", text])
+
+
+def test_shards_are_disjoint_deterministic_slices_that_cover_the_class(tmp_path):
+    from course_grading.inputs import Submission
+
+    students = [Submission(name, tmp_path / name, name) for name in "gdaefcbh"]
+    slices = [shards.select(students, (k, 3)) for k in (1, 2, 3)]
+    names = [[s.student_id for s in part] for part in slices]
+    assert names == [["a", "d", "g"], ["b", "e", "h"], ["c", "f"]]
+    assert names == [
+        [s.student_id for s in shards.select(students[::-1], (k, 3))] for k in (1, 2, 3)
+    ]
+    assert shards.select(students[:1], (2, 3)) == []
+
+
+def test_a_shard_folder_reads_back_its_results_and_files(tmp_path):
+    from course_grading.inputs import Submission
+
+    folder = tmp_path / "shard"
+    notebook = write(release(), tmp_path / "inbox" / "ann.ipynb")
+    (tmp_path / "feedback").mkdir()
+    (tmp_path / "feedback" / "01.html").write_text("<html>")
+    result = Result("ann", "01", 2.0, 5.0, Status.TAMPERED, "edited", "ann.ipynb", "abc")
+    result.grades = {"ex01_answer_tests": {"auto_score": 2.0, "needs_manual_grade": False}}
+    result.timestamp, result.feedback = (
+        "2026-01-02 03:04:05",
+        str(tmp_path / "feedback" / "01.html"),
+    )
+    shards.record_files(folder, "01", result, Submission("ann", notebook, "ann.ipynb"))
+    shards.write_shard(folder, "01", [result])
+    chapter, (back,) = shards.read_shard(folder)
+    assert chapter == "01" and back.status is Status.TAMPERED
+    assert back.row() == result.row() and back.grades == result.grades
+    assert back.timestamp == result.timestamp and back.autograded is None
+    assert Path(back.feedback).read_text() == "<html>"
+    assert shards.submitted_file(folder, "01", "ann").name == "01.ipynb"
+    assert read_rows(folder / "grades.csv")[0]["status"] == "tampered"
+    with pytest.raises(GradingError, match="not a shard folder"):
+        shards.read_shard(tmp_path)
