@@ -34,6 +34,11 @@ NBGRADER = Path(sys.executable).parent / "nbgrader"
 
 
 def mistakes_of(chapter: str) -> dict[str, tuple[str, str]]:
+    if not (ROOT / "tests" / "mistakes" / f"{chapter}.py").is_file():
+        raise FileNotFoundError(
+            f"solutions/{chapter} has no tests/mistakes/{chapter}.py: add the chapter's typical "
+            "wrong answers there (CONTRIBUTING.md, 'Tests that discriminate')"
+        )
     return importlib.import_module(f"tests.mistakes.{chapter}").MISTAKES
 
 
