@@ -72,8 +72,9 @@ TYPOGRAPHY = str.maketrans(
 
 def normalise(text: str) -> str:
     """Text as a reader finds it: entities decoded, markdown emphasis and curly quotes undone,
-    spaces collapsed."""
-    return " ".join(html.unescape(text).translate(TYPOGRAPHY).split())
+    inline maths as written in markdown (MathJax's ``\\(x\\)`` is ``$x$``), spaces collapsed."""
+    text = html.unescape(text).replace("\\(", "$").replace("\\)", "$")
+    return " ".join(text.translate(TYPOGRAPHY).split())
 
 
 def readable_texts(path: Path) -> list[str]:
