@@ -12,9 +12,18 @@ from nbformat import v4
 
 from course_grading.checks import grade_cells_after
 from course_grading.record import record_grades
-from course_grading.screen import RULES, Finding, describe, screen_cell, screen_notebook
+from course_grading.runner import describe
+from course_grading.screen import RULES, Finding, answer_cells, screen_cell, screen_notebook
 from course_grading.status import Result, Status
-from tests.notebooks import CHAPTER_IDS, answers_of, read, solution_path, submission
+from tests.notebooks import (
+    CHAPTER_IDS,
+    answers_of,
+    nbgrader,
+    read,
+    solution_path,
+    student_path,
+    submission,
+)
 
 pytestmark = pytest.mark.unit
 
@@ -31,12 +40,16 @@ def mistakes_of(chapter: str) -> dict[str, tuple[str, str]]:
 
 @pytest.mark.parametrize("chapter", CHAPTER_IDS)
 def test_no_solution_blank_notebook_or_typical_mistake_is_a_finding(chapter):
-    solution = read(solution_path(chapter))
+    solution, release = read(solution_path(chapter)), read(student_path(chapter))
     assert answers_of(solution), f"{chapter} has answer cells to screen"
-    assert screen_notebook(solution) == []
-    assert screen_notebook(submission(chapter, {})) == []
+    code_answers = [
+        c for c in solution.cells if c.cell_type == "code" and nbgrader(c).get("solution")
+    ]
+    assert len(answer_cells(solution, release)) == len(code_answers)
+    for notebook in (solution, submission(chapter, {})):
+        assert screen_notebook(notebook) == screen_notebook(notebook, release) == []
     for name, (cell, source) in mistakes_of(chapter).items():
-        assert screen_notebook(submission(chapter, {cell: source})) == [], name
+        assert screen_notebook(submission(chapter, {cell: source}), release) == [], name
 
 
 TRUE_POSITIVES = [
@@ -136,10 +149,24 @@ def test_test_cells_after_the_first_finding_count_as_failed():
         "ex01_b_hidden",
     ]
     assert len(grade_cells_after(release(), "not-there")) == 3
-    findings = [Finding("ex01_b", 2, "tracing-hook", ".settrace")] * 7
+    findings = [Finding("ex01_b", 2, "tracing-hook", ".settrace", "ex01_b")] * 7
     reason = describe(findings, ["ex01_b_tests"])
     assert reason.startswith("screen: ex01_b line 2: tracing-hook (.settrace)")
     assert "and 2 more" in reason and "after ex01_b counted as failed" in reason
+
+
+def test_cells_a_student_added_or_stripped_are_screened_and_restored_ones_are_not():
+    hook = "import sys\nsys.settrace(print)"
+    notebook = release()
+    notebook.cells[3].source = hook  # the answer ex01_b
+    notebook.cells[4].source = hook  # a locked test: nbgrader restores it before grading
+    notebook.cells.insert(3, v4.new_code_cell(hook))  # added after ex01_a_tests
+    notebook.cells.insert(3, v4.new_code_cell("pass"))  # added, as the release's own cells
+    stripped = v4.new_code_cell(hook)  # an answer cell without its nbgrader metadata
+    notebook.cells.append(stripped)
+    found = [(f.cell, f.anchor) for f in screen_notebook(notebook, release())]
+    assert found == [("cell 5", "ex01_a_tests"), ("ex01_b", "ex01_b"), ("cell 9", "ex01_b_hidden")]
+    assert [f.cell for f in screen_notebook(notebook)] == ["ex01_b"]  # answer cells only
 
 
 def test_suspicious_comes_after_every_problem_status():

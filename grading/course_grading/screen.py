@@ -1,13 +1,12 @@
 """The static screen: answer cells that reach for the machinery that runs or judges the tests.
 
-Introduced in the instructors' guide. Pure: it reads a notebook's answer cells (nbgrader
-``solution`` code cells) with Python's `ast`, after IPython's own transformation of ``%`` and
-``!`` lines, and runs nothing. Each `Finding` names the cell, the line and the rule:
+Introduced in the instructors' guide. Pure: it reads the cells a student wrote (`answer_cells`)
+with Python's `ast`, after IPython's own transformation of ``%`` and ``!`` lines, and runs
+nothing. Each `Finding` names the cell, the line and the rule:
 
     ipython-machinery   get_ipython(), IPython's internals, the execution hooks, magics not allowed
     tracing-hook        sys.settrace, sys.setprofile, threading.settrace, sys.monitoring
-    module-attribute    assigning, deleting or setattr-ing an attribute of an imported module or of
-                        builtins (np.testing.assert_allclose = ..., vars(np)[...] = ...)
+    module-attribute    setting an attribute of an imported module or builtins (np.x = ..., setattr)
     dynamic-code        exec, eval, compile, __import__, importlib.import_module of computed text
     dunder-comparison   a class that defines how its objects compare (__eq__, __bool__, ...)
 
@@ -59,18 +58,32 @@ class Finding:
     line: int
     rule: str
     detail: str
+    anchor: str = ""  # the last grade id at or before the cell: test cells after it fail
 
     def __str__(self) -> str:
         return f"{self.cell} line {self.line}: {self.rule} ({self.detail})"
 
 
-def answer_cells(notebook) -> list[tuple[str, str]]:
-    """The (grade id, source) of every answer code cell, in notebook order."""
-    return [
-        (meta["grade_id"], cell.source)
-        for cell in notebook.cells
-        if cell.cell_type == "code" and (meta := nbgrader_meta(cell)).get("solution")
-    ]
+def answer_cells(notebook, release=None) -> list[tuple[str, str, str]]:
+    """(name, anchor, source) of each code cell a student wrote, in notebook order.
+
+    The answer cells; with the ``release``, also every other code cell whose source is not one
+    of the release's (a cell the student added, or an answer cell stripped of its metadata),
+    but not the release's locked and test cells, which nbgrader restores before grading.
+    """
+    ids = {nbgrader_meta(cell).get("grade_id"): cell for cell in getattr(release, "cells", [])}
+    sources = {cell.source for cell in getattr(release, "cells", []) if cell.cell_type == "code"}
+    cells, anchor = [], ""
+    for index, cell in enumerate(notebook.cells):
+        meta = nbgrader_meta(cell)
+        name = meta.get("grade_id") or f"cell {index + 1}"
+        anchor = name if name in ids else anchor
+        kept = nbgrader_meta(ids[name]) if name in ids else {}
+        restored = (kept.get("locked") or kept.get("grade")) and not kept.get("solution")
+        written = release is not None and not restored and cell.source not in sources
+        if cell.cell_type == "code" and (meta.get("solution") or written):
+            cells.append((name, anchor, cell.source))
+    return cells
 
 
 def python_of(source: str) -> ast.Module | None:
@@ -93,10 +106,8 @@ def imported_names(sources) -> set[str]:
     for source in sources:
         tree = python_of(source)
         for node in ast.walk(tree) if tree else ():
-            if isinstance(node, ast.Import):
+            if isinstance(node, ast.Import | ast.ImportFrom):
                 names |= {alias.asname or alias.name.split(".")[0] for alias in node.names}
-            elif isinstance(node, ast.ImportFrom):
-                names |= {alias.asname or alias.name for alias in node.names}
     return names
 
 
@@ -112,14 +123,12 @@ def root_name(node: ast.AST) -> str | None:
 
 
 def called_name(call: ast.Call) -> str | None:
-    func = call.func
-    return func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+    return getattr(call.func, "id", None) or getattr(call.func, "attr", None)
 
 
 def constant_text(node: ast.AST | None) -> str | None:
     if isinstance(node, ast.Constant) and isinstance(node.value, str | bytes):
-        value = node.value
-        return value.decode(errors="replace") if isinstance(value, bytes) else value
+        return node.value.decode(errors="replace") if isinstance(node.value, bytes) else node.value
     return None
 
 
@@ -281,19 +290,11 @@ def screen_cell(grade_id: str, source: str, modules: set[str]) -> list[Finding]:
     return sorted(set(screen.findings), key=lambda f: (f.line, f.rule, f.detail))
 
 
-def screen_notebook(notebook) -> list[Finding]:
-    """The findings of every answer cell of ``notebook``, in notebook order."""
+def screen_notebook(notebook, release=None) -> list[Finding]:
+    """The findings of every cell `answer_cells` gives, in notebook order."""
     modules = imported_names(cell.source for cell in notebook.cells if cell.cell_type == "code")
     return [
-        finding
-        for grade_id, source in answer_cells(notebook)
-        for finding in screen_cell(grade_id, source, modules)
+        Finding(finding.cell, finding.line, finding.rule, finding.detail, anchor)
+        for name, anchor, source in answer_cells(notebook, release)
+        for finding in screen_cell(name, source, modules)
     ]
-
-
-def describe(findings: list[Finding], failed: list[str], limit: int = 5) -> str:
-    """The reason of a suspicious submission: its first findings and what they cost."""
-    shown = "; ".join(map(str, findings[:limit]))
-    more = f"; and {len(findings) - limit} more" if len(findings) > limit else ""
-    cost = f" (test cells after {findings[0].cell} counted as failed)" if failed else ""
-    return f"screen: {shown}{more}{cost}"
