@@ -192,3 +192,13 @@ def test_a_flagged_result_flags_the_submission_in_the_gradebook(tmp_path):
     with Gradebook(f"sqlite:///{tmp_path / 'gradebook.db'}") as gradebook:
         assert gradebook.find_submission_notebook("01", "01", "ann").flagged is True
         assert gradebook.find_submission_notebook("01", "01", "ben").flagged is False
+
+
+def test_a_shard_keeps_the_flag_for_the_merge(tmp_path):
+    from course_grading import shards
+
+    result = Result("ann", "01", 1.0, 5.0, Status.SUSPICIOUS, "screen: ...", "ann.ipynb", "")
+    result.flagged = True
+    shards.write_shard(tmp_path, "01", [result])
+    _, (back,) = shards.read_shard(tmp_path)
+    assert back.flagged is True and back.status is Status.SUSPICIOUS
