@@ -121,6 +121,9 @@ def test_statuses_are_an_enum_that_reads_as_its_csv_value():
         (["missing-cells", "tampered", "timeout"], Status.TAMPERED),
         ([Status.ERROR, Status.MISSING_CELLS], Status.MISSING_CELLS),
         ([Status.TIMEOUT, Status.WRONG_NOTEBOOK, Status.CORRUPT], Status.CORRUPT),
+        ([Status.SUSPICIOUS], Status.SUSPICIOUS),
+        ([Status.SUSPICIOUS, Status.TIMEOUT], Status.TIMEOUT),
+        ([Status.SUSPICIOUS, Status.TAMPERED], Status.TAMPERED),
     ],
 )
 def test_classify_takes_the_first_status_in_precedence(statuses, expected):
@@ -621,6 +624,7 @@ LAYERS = (
     "settings",
     "inputs",
     "checks",
+    "screen",
     "sandbox",
     "preprocessors",
     "workspace",

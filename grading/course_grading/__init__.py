@@ -3,8 +3,10 @@
 Introduced in the instructors' guide. ``course grade <chapter> <submissions>`` autogrades every
 submission with nbgrader, each in its own temporary course directory whose kernel runs under
 bubblewrap (no network, nothing writable but its own folder, no ``solutions/`` and no gradebook in
-sight) with a per-cell timeout and a memory limit; submissions run in parallel; the results are
-recorded in the course gradebook and in ``grades.csv``, one row per input file, with a status;
+sight) with a per-cell timeout and a memory limit; submissions run in parallel; a static screen
+reports answer cells that reach for the machinery that runs or judges the tests (``suspicious``,
+flagged in the gradebook); the results are recorded in the course gradebook and in
+``grades.csv``, one row per input file, with a status;
 feedback HTML shows each test's points and a pass/fail message but never a hidden test.
 
 The pieces nbgrader has are nbgrader's (its apps, `Gradebook`, `OverwriteCells`, the ZipCollect
@@ -15,6 +17,7 @@ hidden-test-free feedback. Its modules import one way, each only from those abov
     course      finding the course, its chapters, running nbgrader
     settings    the CourseGrade configuration (traitlets)
     inputs      gathering the submissions          checks     a notebook's problems
+    screen      the static screen of answer cells (pure: `ast`, nothing run)
     sandbox     bubblewrap probe and kernel script
     preprocessors/   SafeExecute, StderrIsOutput, the autograde list
     workspace   the template and each submission's temporary course

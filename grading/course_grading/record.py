@@ -81,6 +81,8 @@ def record_grades(course: Path, chapter: str, result: Result) -> float:
                 grade.needs_manual_grade = auto["needs_manual_grade"]
         for comment in notebook.comments:
             comment.auto_comment = result.comments.get(comment.name)
+        if result.flagged:  # formgrader's "Flagged?"; never cleared here (it may be yours)
+            notebook.flagged = True
         gradebook.db.commit()
         return float(gradebook.find_submission_notebook(chapter, chapter, student).score)
 

@@ -23,7 +23,7 @@ from course_grading.workspace import add_assignment
 
 RESULTS = "results.json"
 KEPT = ("student_id", "chapter", "score", "max_score", "status", "reason", "file", "sha256")
-KEPT += ("grades", "comments", "timestamp")
+KEPT += ("grades", "comments", "timestamp", "flagged")
 
 
 def parse_shard(text: str) -> tuple[int, int]:
