@@ -1,19 +1,14 @@
-"""Grading self-test: nbgrader scores the blank notebook 0, the solutions full marks, and each
-known mistake loses points on its own exercise and keeps every other exercise's points.
+"""Grading self-test: the blank notebook scores 0, the solutions full marks, and each known
+mistake loses points on its own exercise and keeps every other exercise's points.
 
-Every chapter is graded once, in its own temporary course directory, with one nbgrader student per
-submission; the scores are read from the gradebook.
+Every chapter's submissions are graded as one class by ``course grade --jobs 2``, as an instructor
+grades them (in the sandbox, demonstrations skipped, answer cells screened); the scores are read
+from the course gradebook and every submission must be ``graded``.
 """
 
 from __future__ import annotations
 
 import importlib
-import os
-import shutil
-import subprocess
-import sys
-from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import nbformat
 import pytest
@@ -29,8 +24,7 @@ from tests.notebooks import (
     solution_path,
     submission,
 )
-
-NBGRADER = Path(sys.executable).parent / "nbgrader"
+from tests.test_course_grade import make_course, read_grades, run_course, write_submission
 
 
 def mistakes_of(chapter: str) -> dict[str, tuple[str, str]]:
@@ -55,25 +49,20 @@ def submissions(chapter: str) -> dict[str, nbformat.NotebookNode]:
     return students
 
 
-def grade_chapter(chapter: str, course: Path) -> dict[str, dict[str, float]]:
-    """Autograde every submission of ``chapter``; return each student's score per grade cell."""
-    shutil.copytree(ROOT / "solutions" / chapter, course / "solutions" / chapter)
-    shutil.copy(ROOT / "nbgrader_config.py", course)
+def grade_chapter(chapter: str, folder) -> dict[str, dict[str, float]]:
+    """Grade every submission of ``chapter`` with ``course grade --jobs 2``; each student's
+    score per grade cell. A submission that is not ``graded`` fails the self-test."""
+    course = make_course(folder / "course")
+    inbox = folder / "inbox"
+    inbox.mkdir()
     students = submissions(chapter)
     for student, notebook in students.items():
-        folder = course / "submitted" / student / chapter
-        folder.mkdir(parents=True)
-        nbformat.write(notebook, folder / f"{chapter}.ipynb")
-    environment = {**os.environ, "PATH": f"{NBGRADER.parent}{os.pathsep}{os.environ['PATH']}"}
-    for command in (["generate_assignment", chapter, "--force"], ["autograde", chapter, "--force"]):
-        subprocess.run(
-            [NBGRADER, *command, "--log-level=ERROR"],
-            cwd=course,
-            env=environment,
-            check=True,
-            capture_output=True,
-            text=True,
-        )
+        write_submission(inbox, student, notebook)
+    run_course("grade", chapter, inbox, "--jobs", 2, cwd=course)
+    statuses = {
+        s: (row["status"], row["reason"]) for s, row in read_grades(course / "grades.csv").items()
+    }
+    assert statuses == {s: ("graded", "") for s in students}, statuses
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
         return {
             student: {
@@ -86,19 +75,18 @@ def grade_chapter(chapter: str, course: Path) -> dict[str, dict[str, float]]:
 
 @pytest.fixture(scope="session")
 def scores(request, tmp_path_factory) -> dict[str, dict[str, dict[str, float]]]:
-    """Grade, in parallel, the chapters that the selected tests ask scores of (``-k 03_mlp``)."""
+    """Grade, one chapter after another, the chapters the selected tests ask scores of
+    (``-k 03_mlp``); each chapter is one class graded two submissions at a time."""
     wanted = {
         item.callspec.params["chapter"]
         for item in request.session.items
         if "scores" in getattr(item, "fixturenames", ())
         and "chapter" in getattr(getattr(item, "callspec", None), "params", {})
     }
-    with ThreadPoolExecutor(max_workers=os.cpu_count()) as pool:
-        futures = {
-            chapter: pool.submit(grade_chapter, chapter, tmp_path_factory.mktemp(chapter))
-            for chapter in sorted(wanted)
-        }
-        return {chapter: future.result() for chapter, future in futures.items()}
+    return {
+        chapter: grade_chapter(chapter, tmp_path_factory.mktemp(chapter))
+        for chapter in sorted(wanted)
+    }
 
 
 def autograded_cells(chapter: str):

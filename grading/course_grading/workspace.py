@@ -141,6 +141,7 @@ def grading_config(root: Path, course_config: Config, options: Options, sockets:
     # Nothing in the kernel is worth a graceful exit; it saves TensorFlow's second of teardown.
     ours.Execute.shutdown_kernel = "immediate"
     ours.OverwriteCells.add_missing_cells = True
+    ours.SafeExecute.release = str(root / "release.ipynb")  # its demonstrations are skipped
     ours.Autograde.autograde_preprocessors = autograde_preprocessors()
     if options.sandbox:  # no network in the sandbox: the kernel talks over IPC sockets
         ours.KernelManager.transport = "ipc"
