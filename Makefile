@@ -68,8 +68,9 @@ DATA ?= both
 bench-chapters: venv
 	$(PYTHON) -m bench.chapters --data $(DATA)
 
-# Grading throughput: course grade --jobs 2 beside serial nbgrader autograde (COPIES of each kind).
-COPIES ?= 3
+# Grading throughput, one row per chapter: s/submission of course grade --jobs 2, with and without
+# the demonstrations skipped (COPIES of each kind; add --plain for serial nbgrader).
+COPIES ?= 2
 bench-grading: venv bubblewrap
 	$(PYTHON) -m bench.grading --copies $(COPIES)
 
@@ -81,14 +82,17 @@ bubblewrap:
 	@command -v bwrap >/dev/null || { apt-get update && apt-get install -y --no-install-recommends bubblewrap; }
 
 # The fast book is built from scratch: its execution cache would not notice changes to course_utils.
-# The instructor edition reuses the student edition's execution (one cache per profile).
+# nbval runs the solutions once and hands each notebook it ran cleanly to the book's execution cache
+# (tests/book_cache.py), so neither edition executes them again.
 FAST_BOOK := COURSE_PROFILE=fast $(BIN)/jupyter-book build -W -n --keep-going
 test: venv chromium bubblewrap lint
 	rm -rf _build/fast _build/.jupyter_cache-fast
+	COURSE_PROFILE=fast $(PYTHON) -m pytest -p tests.book_cache --book-cache _build/.jupyter_cache-fast \
+	  --nbval-lax solutions
 	BOOK_EDITION=student $(FAST_BOOK) --path-output _build/fast/student .
 	BOOK_EDITION=instructor $(FAST_BOOK) --path-output _build/fast/instructor .
 	COURSE_PROFILE=fast BOOK_HTML=_build/fast/student/_build/html \
-	  BOOK_HTML_INSTRUCTOR=_build/fast/instructor/_build/html $(BIN)/pytest --nbval-lax tests solutions
+	  BOOK_HTML_INSTRUCTOR=_build/fast/instructor/_build/html $(BIN)/pytest tests
 
 # Unit tests of pure code on tiny notebooks (pytest marker `unit`): seconds, no notebook run.
 test-quick: venv

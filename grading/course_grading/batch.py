@@ -105,6 +105,7 @@ def grade(
     regexp: str | None = None,
     output: str | os.PathLike | None = None,
     figures: bool | None = None,
+    all_cells: bool | None = None,
     shard: tuple[int, int] | None = None,
     shard_dir: str | os.PathLike | None = None,
     on_result: Callable[[Result], None] | None = None,
@@ -114,9 +115,10 @@ def grade(
     Introduced in the instructors' guide. ``sandbox`` is ``"auto"`` (bubblewrap when it can run),
     ``"bwrap"`` (required) or ``"none"``. ``figures`` draws the notebooks' figures into the
     autograded copies and the feedback; by default they are made but not drawn, which no test
-    notices and which saves about a sixth of the time. An option left at None takes its value
-    from ``c.CourseGrade`` in nbgrader_config.py (`settings.CourseGrade`). Returns a `Report`;
-    every input is one of its results and one row of ``output`` (default
+    notices and which saves about a sixth of the time. ``all_cells`` also runs the
+    demonstrations the release tags ``skip-when-grading``, skipped by default. An option left at
+    None takes its value from ``c.CourseGrade`` in nbgrader_config.py (`settings.CourseGrade`).
+    Returns a `Report`; every input is one of its results and one row of ``output`` (default
     ``<course>/grades.csv``). The grader processes come from a `multiprocessing` fork server, so
     a script that calls this function must do so under ``if __name__ == "__main__":``.
 
@@ -126,7 +128,12 @@ def grade(
     course = find_course(course)
     check_chapter(course, chapter)
     settings = course_grade(
-        load_config(course), jobs=jobs, memory_gib=memory_gib, sandbox=sandbox, figures=figures
+        load_config(course),
+        jobs=jobs,
+        memory_gib=memory_gib,
+        sandbox=sandbox,
+        figures=figures,
+        all_cells=all_cells,
     )
     if timeout is not None:
         settings.timeout = timeout  # checked like the configured one; over chapter_timeouts too
@@ -139,6 +146,7 @@ def grade(
         sandbox=bwrap,
         threads=max(1, (os.cpu_count() or 1) // jobs),
         figures=settings.figures,
+        all_cells=settings.all_cells,
     )
     start = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix=f"course-grade-{chapter}-") as work_name:

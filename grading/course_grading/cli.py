@@ -104,6 +104,12 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
         help="draw the notebooks' figures in the autograded copies and feedback (slower)",
     )
     grade_parser.add_argument(
+        "--all-cells",
+        action="store_true",
+        default=None,
+        help="also run the demonstrations tagged skip-when-grading (slower)",
+    )
+    grade_parser.add_argument(
         "--shard",
         type=shard_type,
         help="K/N: grade only the K-th of N slices of the students, into --shard-dir "
@@ -150,6 +156,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 regexp=arguments.regexp,
                 output=arguments.output,
                 figures=arguments.figures,
+                all_cells=arguments.all_cells,
                 shard=arguments.shard,
                 shard_dir=arguments.shard_dir,
             )

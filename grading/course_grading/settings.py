@@ -41,6 +41,12 @@ class CourseGrade(Configurable):
         help="Draw the notebooks' figures into the autograded copies and feedback (no test "
         "needs them; about a sixth slower).",
     ).tag(config=True)
+    all_cells = Bool(
+        False,
+        help="Run every cell, even the demonstrations the release tags skip-when-grading (no "
+        "test reads them; by default an unchanged one is not run, which grades several times "
+        "faster in chapters that train models).",
+    ).tag(config=True)
     jobs = Int(
         None, allow_none=True, min=1, help="Submissions graded at a time (default: the cores)."
     ).tag(config=True)

@@ -35,6 +35,7 @@ class Options:
     sandbox: str | None = None  # the bwrap executable, or None for no sandbox
     threads: int = 1  # threads per kernel: the cores shared among the jobs
     figures: bool = False  # draw the notebooks' figures (no test grades them; ~15% slower)
+    all_cells: bool = False  # also run the demonstrations tagged skip-when-grading
 
 
 @dataclass
@@ -141,7 +142,8 @@ def grading_config(root: Path, course_config: Config, options: Options, sockets:
     # Nothing in the kernel is worth a graceful exit; it saves TensorFlow's second of teardown.
     ours.Execute.shutdown_kernel = "immediate"
     ours.OverwriteCells.add_missing_cells = True
-    ours.SafeExecute.release = str(root / "release.ipynb")  # its demonstrations are skipped
+    if not options.all_cells:  # the release's unchanged demonstrations are not run
+        ours.SafeExecute.release = str(root / "release.ipynb")
     ours.Autograde.autograde_preprocessors = autograde_preprocessors()
     if options.sandbox:  # no network in the sandbox: the kernel talks over IPC sockets
         ours.KernelManager.transport = "ipc"
