@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
+from IPython.core.inputtransformer2 import TransformerManager
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTER_IDS = sorted(
@@ -139,3 +141,42 @@ def hidden_test_lines(notebook) -> list[str]:
 def secret_lines(notebook) -> list[str]:
     """Lines only solutions and hidden tests hold: they must never reach students."""
     return _private_lines(notebook, (SOLUTION_BLOCK, HIDDEN_BLOCK))
+
+
+SKIP_TAG = "skip-when-grading"
+
+
+def names_of(source: str) -> tuple[set[str], set[str]]:
+    """The names a cell binds (assigned, defined, imported, or whose attributes it sets) and the
+    names it reads without binding them itself."""
+    bound, read_names = set(), set()
+    for node in ast.walk(ast.parse(TransformerManager().transform_cell(source))):
+        if isinstance(node, ast.Name):
+            (read_names if isinstance(node.ctx, ast.Load) else bound).add(node.id)
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            bound.add(node.name)
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            bound |= {(alias.asname or alias.name).split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.Attribute) and not isinstance(node.ctx, ast.Load):
+            while isinstance(node, ast.Attribute):
+                node = node.value
+            if isinstance(node, ast.Name):
+                bound.add(node.id)
+    return bound, read_names - bound
+
+
+def cells_no_test_needs(notebook) -> list[int]:
+    """Indices of the plain code cells that bind no name a later graded, answer or needed cell
+    reads: the demonstrations grading can skip (tag `SKIP_TAG`)."""
+    needed: set[str] = set()
+    skippable = []
+    for index in reversed(range(len(notebook.cells))):
+        cell = notebook.cells[index]
+        if cell.cell_type != "code":
+            continue
+        bound, free = names_of(cell.source)
+        if nbgrader(cell) or bound & needed:
+            needed |= free
+        else:
+            skippable.append(index)
+    return sorted(skippable)
