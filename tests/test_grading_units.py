@@ -29,6 +29,7 @@ from course_grading.course import GradingError
 from course_grading.feedback import safe_feedback_notebook
 from course_grading.inputs import NO_MATCH, gather
 from course_grading.preprocessors import SafeExecute, StderrIsOutput
+from course_grading.preprocessors.safe_execute import SKIP_TAG, SKIPPED_NOTE
 from course_grading.record import record_files, write_grades
 from course_grading.status import (
     CSV_FIELDS,
@@ -432,6 +433,48 @@ def test_safe_execute_fails_the_dying_cell_and_marks_later_ones_not_run(monkeypa
     execute.preprocess(v4.new_notebook(), {})
     fresh = execute.preprocess_cell(v4.new_code_cell("c = 3"), {}, 0)[0]
     assert [o.text for o in fresh.outputs] == ["ran\n"], "a new notebook starts alive"
+
+
+def test_safe_execute_skips_unchanged_demonstrations_of_the_release(monkeypatch, tmp_path):
+    ran = []
+
+    def fake_cell(self, cell, resources, index):
+        ran.append(cell.source)
+        cell.outputs = [v4.new_output("stream", name="stdout", text="ran\n")]
+        return cell, resources
+
+    monkeypatch.setattr(Execute, "preprocess_cell", fake_cell)
+    monkeypatch.setattr(Execute, "preprocess", lambda self, nb, resources=None, km=None: (nb, {}))
+    demo = v4.new_code_cell("history = train(big_model)", metadata={"tags": [SKIP_TAG]})
+    release = v4.new_notebook(cells=[v4.new_code_cell("x = 1"), demo])
+    nbformat.write(release, tmp_path / "release.ipynb")
+    submitted = [
+        v4.new_code_cell("x = 1"),
+        v4.new_code_cell("history = train(big_model)"),  # unchanged: skipped
+        v4.new_code_cell("history = train(big_model, epochs=1)"),  # changed: runs
+        v4.new_code_cell("history = train(big_model)", metadata={"nbgrader": {"grade": True}}),
+    ]
+    execute = SafeExecute(release=str(tmp_path / "release.ipynb"))
+    execute.preprocess(v4.new_notebook(), {})
+    done = [execute.preprocess_cell(cell, {}, i)[0] for i, cell in enumerate(submitted)]
+    assert ran == ["x = 1", "history = train(big_model, epochs=1)", "history = train(big_model)"]
+    assert [o.text for o in done[1].outputs] == [SKIPPED_NOTE]
+    assert all(o.text == "ran\n" for cell in (done[0], done[2], done[3]) for o in cell.outputs)
+    ran.clear()
+    everything = SafeExecute()  # no release: every cell runs (course grade --all-cells)
+    everything.preprocess(v4.new_notebook(), {})
+    for index, cell in enumerate(submitted):
+        everything.preprocess_cell(cell, {}, index)
+    assert len(ran) == len(submitted)
+
+
+def test_all_cells_leaves_the_release_out_of_the_grading_config(tmp_path):
+    config = Config()
+    sockets = tmp_path / "sockets"
+    skipping = workspace.grading_config(tmp_path, config, workspace.Options(), sockets)
+    assert skipping.SafeExecute.release == str(tmp_path / "release.ipynb")
+    every = workspace.grading_config(tmp_path, config, workspace.Options(all_cells=True), sockets)
+    assert "release" not in every.SafeExecute
 
 
 def test_the_autograde_list_is_nbgraders_own_with_ours_in_place():
