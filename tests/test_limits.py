@@ -133,3 +133,19 @@ def test_cgroups_are_found_made_limited_and_released(tmp_path):
     finally:
         assert limits.release_cgroups(root, small) == 0
     assert not any(folder.exists() for folder in folders)
+
+
+def test_the_watch_kills_a_kernel_that_fills_its_socket_folder(tmp_path):
+    import subprocess
+
+    sockets = tmp_path / "sockets"
+    sockets.mkdir()
+    kernel = subprocess.Popen(["sleep", "60"])
+    (tmp_path / limits.PID_FILE).write_text(str(kernel.pid))
+    watch = limits.Watch(tmp_path, limits.Limits(disk_mib=1), sockets, sandboxed=False)
+    watch.check()
+    assert kernel.poll() is None and not watch.killed, "an empty socket folder is fine"
+    (sockets / "big.bin").write_bytes(bytes(2**20))
+    watch.join(SimpleNamespace(is_alive=lambda: True, join=lambda seconds: None), wall=0.2)
+    assert kernel.wait(timeout=5) == -9 and watch.killed and not watch.full
+    assert limits.reasons_over(watch.limits, watch, 0, {}) == ["wrote more than 1 MiB (disk_mib)"]

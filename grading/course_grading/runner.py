@@ -131,7 +131,7 @@ def _grade_submission(template, submission, options, release, other_releases, ba
     findings = screen_notebook(nbformat.read(submission.path, as_version=4), release)
     root = temporary_course(template, submission, options)
     wall = wall_limit(release, options.timeout)
-    watch = Watch(root, options.limits, root / "sockets")
+    watch = Watch(root, options.limits, root / "sockets", sandboxed=bool(options.sandbox))
     try:
         student = submission.student_id
         finished, exitcode = _run_grader(root, template, student, options, wall, watch)
