@@ -48,7 +48,7 @@ class CourseGrade(Configurable):
         512,
         min=16,
         help="Processes and threads each kernel may run at once (a cgroup's pids.max, or "
-        "RLIMIT_NPROC inside the sandbox when not root); TensorFlow's kernel runs about 60.",
+        "RLIMIT_NPROC inside the sandbox when not root); a chapter's kernel peaks at about 35.",
     ).tag(config=True)
     cpus = Float(
         None,
