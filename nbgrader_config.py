@@ -22,9 +22,13 @@ c.Execute.timeout = 120
 
 # `course grade` (course_grading.settings.CourseGrade; `course grade --help-all` lists every
 # setting): seconds per cell, per chapter where a chapter needs more, the memory limit of each
-# sandboxed kernel, and whether figures are drawn into the autograded notebooks (slower; no test
-# needs them). A misspelt name or a wrong type stops `course grade`; plain nbgrader ignores these.
+# sandboxed kernel, the MiB it may write (/tmp and its folder together) and the processes and
+# threads it may run (its cores: by default shared out among the jobs), and whether figures are
+# drawn into the autograded notebooks (slower; no test needs them). A misspelt name or a wrong
+# type stops `course grade`; plain nbgrader ignores these.
 c.CourseGrade.timeout = 60
 c.CourseGrade.chapter_timeouts = {"04_cnn": 90}
 c.CourseGrade.memory_gib = 4
+c.CourseGrade.disk_mib = 512
+c.CourseGrade.processes = 512
 c.CourseGrade.figures = False

@@ -236,6 +236,8 @@ def test_failing_cells_names_cells_by_grade_id_or_number():
         "timeout": ["setup", "cell 5"],
         "died": ["ex01_answer_tests"],
         "memory": ["ex01_answer"],
+        "disk": [],
+        "processes": [],
     }
 
 
@@ -586,11 +588,12 @@ def test_the_temporary_courses_config_is_the_courses_plus_grading_as_json(tmp_pa
 # The kernel script
 
 
-def test_without_a_sandbox_the_kernel_script_only_limits_memory(tmp_path):
+def test_without_a_sandbox_the_kernel_script_only_limits_memory_and_file_size(tmp_path):
     script = sandbox.kernel_script(sandbox=None, memory_gib=1.5, sockets=tmp_path)
     lines = script.splitlines()
     assert lines[:2] == ["#!/bin/sh", f"ulimit -v {int(1.5 * 1024 * 1024)} || exit 1"]
-    assert shlex.split(lines[2]) == [
+    assert lines[2] == "ulimit -f 1048576 || exit 1", "512 MiB in 512-byte blocks"
+    assert shlex.split(lines[-1]) == [
         "exec",
         sys.executable,
         "-m",
@@ -610,6 +613,11 @@ ARITY = {
     "--setenv": 2,
     "--unsetenv": 1,
     "--chdir": 1,
+    "--size": 1,
+    "--remount-ro": 1,
+    "--cap-drop": 1,
+    "$work": 1,  # --dir, or --size and --tmpfs: the working folder in a tmpfs
+    "$@": 0,  # the files nbgrader put in the working folder, bound read-only
     **{flag: 0 for flag in sandbox.ISOLATION},
 }
 
@@ -635,21 +643,22 @@ def test_the_sandboxed_kernel_is_isolated_and_sees_only_what_it_needs(tmp_path):
     script = sandbox.kernel_script(sandbox="/usr/bin/bwrap", memory_gib=4, sockets=sockets)
     assert script.splitlines()[1] == f"ulimit -v {4 * 1024 * 1024} || exit 1"
     options, command = bwrap_options(script)
-    assert command == [sys.executable, "-m", "ipykernel_launcher", "-f", "$1"]
+    assert command[-5:] == [sys.executable, "-m", "ipykernel_launcher", "-f", "$connection"]
     flags = [option[0] for option in options]
     for flag in sandbox.ISOLATION:  # no network, no other processes, dies with the grader
         assert flags.count(flag) == 1, flag
     assert {"--unshare-net", "--unshare-pid", "--die-with-parent"} <= set(flags)
-    assert options[0] == ("--tmpfs", "/tmp"), "binds made before --tmpfs /tmp would be hidden"
+    assert options[:2] == [("--size", str(512 * 2**20)), ("--tmpfs", "/tmp")], "binds made before"
     writable = [option[1:] for option in options if option[0] == "--bind"]
-    assert writable == [(str(sockets), str(sockets)), ("$PWD", "$PWD")]
+    assert writable == [(str(sockets), str(sockets))]
+    assert ("$work", "$PWD") in options
     read_only = {option[1] for option in options if option[0] == "--ro-bind"}
     assert all(option[1] == option[2] for option in options if option[0] == "--ro-bind")
-    assert "$1" in read_only, "the connection file"
+    assert "$connection" in read_only, "the connection file"
     assert str(Path(sys.prefix).resolve()) in read_only or sys.prefix.startswith("/usr/")
     assert str(Path(package_init).resolve().parent) in read_only, "course_utils, for the chapters"
     solutions = Path(__file__).resolve().parents[1] / "solutions"
-    for source in read_only - {"$1"}:
+    for source in read_only - {"$connection"}:
         assert not solutions.is_relative_to(source), f"{source} would show solutions/"
     assert "/" not in read_only
     assert ("--dev", "/dev") in options and ("--proc", "/proc") in options
@@ -668,6 +677,7 @@ LAYERS = (
     "inputs",
     "checks",
     "screen",
+    "limits",
     "sandbox",
     "preprocessors",
     "workspace",

@@ -2,11 +2,12 @@
 
 Introduced in the instructors' guide. ``course grade <chapter> <submissions>`` autogrades every
 submission with nbgrader, each in its own temporary course directory whose kernel runs under
-bubblewrap (no network, nothing writable but its own folder, no ``solutions/`` and no gradebook in
-sight) with a per-cell timeout and a memory limit; submissions run in parallel; a static screen
-reports answer cells that reach for the machinery that runs or judges the tests (``suspicious``,
-flagged in the gradebook); the results are recorded in the course gradebook and in
-``grades.csv``, one row per input file, with a status;
+bubblewrap (no network, no capabilities, nothing writable but a size-limited tmpfs for its
+folder and ``/tmp``, no ``solutions/`` and no gradebook in sight) with a per-cell timeout, a
+memory limit and, where cgroups allow, limits on its processes and cores; submissions run in
+parallel; a static screen reports answer cells that reach for the machinery that runs or judges
+the tests (``suspicious``, flagged in the gradebook); the results are recorded in the course
+gradebook and in ``grades.csv``, one row per input file, with a status;
 feedback HTML shows each test's points and a pass/fail message but never a hidden test.
 
 The pieces nbgrader has are nbgrader's (its apps, `Gradebook`, `OverwriteCells`, the ZipCollect
@@ -18,6 +19,7 @@ hidden-test-free feedback. Its modules import one way, each only from those abov
     settings    the CourseGrade configuration (traitlets)
     inputs      gathering the submissions          checks     a notebook's problems
     screen      the static screen of answer cells (pure: `ast`, nothing run)
+    limits      a kernel's bytes, processes and cores: cgroups, the watch, the reasons
     sandbox     bubblewrap probe and kernel script
     preprocessors/   SafeExecute, StderrIsOutput, the autograde list
     workspace   the template and each submission's temporary course

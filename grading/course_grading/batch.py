@@ -21,6 +21,7 @@ from course_grading.course import (
     release_path,
 )
 from course_grading.inputs import gather
+from course_grading.limits import Limits, describe, probe_cgroups
 from course_grading.record import merge, record_files, write_grades
 from course_grading.runner import grade_submission
 from course_grading.sandbox import probe_sandbox
@@ -106,6 +107,9 @@ def grade(
     output: str | os.PathLike | None = None,
     figures: bool | None = None,
     all_cells: bool | None = None,
+    disk_mib: int | None = None,
+    processes: int | None = None,
+    cpus: float | None = None,
     shard: tuple[int, int] | None = None,
     shard_dir: str | os.PathLike | None = None,
     on_result: Callable[[Result], None] | None = None,
@@ -117,8 +121,9 @@ def grade(
     autograded copies and the feedback; by default they are made but not drawn, which no test
     notices and which saves about a sixth of the time. ``all_cells`` also runs the
     demonstrations the release tags ``skip-when-grading``, skipped by default. An option left at
-    None takes its value from ``c.CourseGrade`` in nbgrader_config.py (`settings.CourseGrade`).
-    Returns a `Report`; every input is one of its results and one row of ``output`` (default
+    None takes its value from ``c.CourseGrade`` in nbgrader_config.py (`settings.CourseGrade`);
+    ``disk_mib``, ``processes`` and ``cpus`` limit each kernel (`limits`). Returns a `Report`;
+    every input is one of its results and one row of ``output`` (default
     ``<course>/grades.csv``). The grader processes come from a `multiprocessing` fork server, so
     a script that calls this function must do so under ``if __name__ == "__main__":``.
 
@@ -134,12 +139,17 @@ def grade(
         sandbox=sandbox,
         figures=figures,
         all_cells=all_cells,
+        disk_mib=disk_mib,
+        processes=processes,
+        cpus=cpus,
     )
     if timeout is not None:
         settings.timeout = timeout  # checked like the configured one; over chapter_timeouts too
         settings.chapter_timeouts = {}
     jobs = settings.jobs or os.cpu_count() or 1
     bwrap, line = sandbox_line(settings.sandbox)
+    limits = Limits(settings.disk_mib, settings.processes, settings.cpus_for(jobs), probe_cgroups())
+    line += f"; {describe(limits, sandboxed=bool(bwrap))}"
     options = Options(
         timeout=settings.timeout_for(chapter),
         memory_gib=settings.memory_gib,
@@ -147,6 +157,7 @@ def grade(
         threads=max(1, (os.cpu_count() or 1) // jobs),
         figures=settings.figures,
         all_cells=settings.all_cells,
+        limits=limits,
     )
     start = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix=f"course-grade-{chapter}-") as work_name:

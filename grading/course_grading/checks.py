@@ -77,17 +77,27 @@ def notebook_problems(
     return statuses, reasons
 
 
+# An error a limit of `limits` raises in a cell that did not catch it, by the limit's kind.
+OVER = {
+    "disk": ("[Errno 28] No space left", "[Errno 27] File too large"),
+    "processes": ("BlockingIOError: [Errno 11]", "can't start new thread"),
+}
+
+
 def failing_cells(notebook) -> dict[str, list[str]]:
-    """The cells of an autograded notebook that timed out, killed the kernel or ran out of memory.
+    """The cells of an autograded notebook that timed out, killed the kernel, ran out of memory,
+    or failed on a limit of `limits` (no space left, no process or thread to start).
 
     Each cell by its nbgrader id, or ``cell N`` (from 1) when it has none.
     """
-    found: dict[str, list[str]] = {"timeout": [], "died": [], "memory": []}
+    found: dict[str, list[str]] = {kind: [] for kind in ("timeout", "died", "memory", *OVER)}
     kinds = {TIMEOUT_ENAME: "timeout", DIED_ENAME: "died", "MemoryError": "memory"}
     for index, cell in enumerate(notebook.cells):
         name = nbgrader_meta(cell).get("grade_id") or f"cell {index + 1}"
         for output in cell.get("outputs", []):
-            kind = kinds.get(output.get("ename"))
+            error = f"{output.get('ename')}: {output.get('evalue')}"
+            over = [kind for kind, marks in OVER.items() if any(m in error for m in marks)]
+            kind = kinds.get(output.get("ename")) or (over[0] if over else None)
             if kind and name not in found[kind]:
                 found[kind].append(name)
     return found

@@ -94,6 +94,15 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
         "--timeout", type=positive(int), default=None, help="seconds per cell"
     )
     grade_parser.add_argument("--memory", type=positive(float), default=None, help="GiB per kernel")
+    grade_parser.add_argument(
+        "--disk", type=positive(int), default=None, help="MiB a kernel may write (/tmp + folder)"
+    )
+    grade_parser.add_argument(
+        "--processes", type=positive(int), default=None, help="processes and threads per kernel"
+    )
+    grade_parser.add_argument(
+        "--cpus", type=positive(float), default=None, help="cores per kernel (default: shared out)"
+    )
     grade_parser.add_argument("--sandbox", choices=SANDBOXES, default=None, help="default: auto")
     grade_parser.add_argument("--regexp", help="nbgrader FileNameCollector named_regexp")
     grade_parser.add_argument("--output", help="grades CSV (default: <course>/grades.csv)")
@@ -157,6 +166,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 output=arguments.output,
                 figures=arguments.figures,
                 all_cells=arguments.all_cells,
+                disk_mib=arguments.disk,
+                processes=arguments.processes,
+                cpus=arguments.cpus,
                 shard=arguments.shard,
                 shard_dir=arguments.shard_dir,
             )

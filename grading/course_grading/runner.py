@@ -16,6 +16,7 @@ import nbformat
 from course_grading.checks import grade_cells_after, notebook_problems
 from course_grading.course import tool_environment
 from course_grading.inputs import Submission
+from course_grading.limits import Watch, reasons_over, release_cgroups
 from course_grading.screen import Finding, screen_notebook
 from course_grading.status import (
     NOT_RUN,
@@ -100,7 +101,7 @@ def describe(findings: list[Finding], failed: list[str], limit: int = 5) -> str:
     return f"screen: {shown}{more}{cost}"
 
 
-def _run_grader(root: Path, template: Template, student: str, options: Options, wall: int):
+def _run_grader(root, template: Template, student: str, options: Options, wall: int, watch):
     """Run the grader process; whether it finished in ``wall`` seconds, and its exit code."""
     environment = tool_environment(threads=options.threads)
     if not options.figures:
@@ -111,7 +112,7 @@ def _run_grader(root: Path, template: Template, student: str, options: Options, 
     )
     with _START_LOCK:  # multiprocessing's bookkeeping of children is not thread-safe
         process.start()
-    process.join(wall)
+    watch.join(process, wall)  # process.join(wall), watching the kernel's bytes
     finished = not process.is_alive()
     if not finished:
         with contextlib.suppress(ProcessLookupError):
@@ -130,7 +131,12 @@ def _grade_submission(template, submission, options, release, other_releases, ba
     findings = screen_notebook(nbformat.read(submission.path, as_version=4), release)
     root = temporary_course(template, submission, options)
     wall = wall_limit(release, options.timeout)
-    finished, exitcode = _run_grader(root, template, submission.student_id, options, wall)
+    watch = Watch(root, options.limits, root / "sockets", sandboxed=bool(options.sandbox))
+    try:
+        student = submission.student_id
+        finished, exitcode = _run_grader(root, template, student, options, wall, watch)
+    finally:
+        refused = release_cgroups(root, options.limits)  # kills what is left of the kernel
     if not finished:
         statuses.append(Status.TIMEOUT)
         reasons.append(f"grading took over {wall} s and was stopped")
@@ -148,6 +154,9 @@ def _grade_submission(template, submission, options, release, other_releases, ba
     found, why = summary_problems(summary, timeout=options.timeout, memory_gib=options.memory_gib)
     statuses += found
     reasons += why
+    over = reasons_over(options.limits, watch, refused, summary["cells"] if summary else {})
+    statuses += [Status.ERROR] * bool(over)
+    reasons += over
     if summary is not None:
         base.grades, base.comments = summary["grades"], summary["comments"]
         base.score = float(sum(g["auto_score"] or 0 for g in base.grades.values()))

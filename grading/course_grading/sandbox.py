@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from course_grading.limits import PID_FILE, SHM_MIB, Limits, cgroup_folders
+
 KERNEL_NAME = "course-sandbox"
 # Isolation of the kernel: no network, no view of other processes or their IPC, killed with the
 # grader, no terminal to inject input into.
@@ -63,39 +65,63 @@ def read_only_binds() -> list[str]:
     return arguments
 
 
-def kernel_script(*, sandbox: str | None, memory_gib: float, sockets: Path) -> str:
-    """The shell script a kernelspec runs: a memory limit, then the kernel (under bwrap if any).
+def kernel_script(
+    *, sandbox: str | None, memory_gib: float, sockets: Path, limits: Limits | None = None
+) -> str:
+    """The shell script a kernelspec runs: its limits, then the kernel (under bwrap if any).
 
     Introduced in the instructors' guide. The kernel manager starts it in the notebook's folder
-    with the connection file as its argument; under bwrap that folder is the only writable place
-    (with a fresh ``/tmp``), the connection file and the socket folder are bound in, and there is
-    no network and no view of other processes.
+    with the connection file as its argument. Under bwrap the kernel runs without capabilities
+    (even as root), in a read-only root where ``/tmp`` is a tmpfs of ``disk_mib`` that also holds
+    its working folder (the files nbgrader put there are bound in, read-only; what it writes
+    there never reaches the course), ``/dev/shm`` a small one; the connection file and the socket
+    folder are bound in, and there is no network and no view of other processes. The script
+    joins the kernel's cgroups (`limits.make_cgroups`) and writes its pid beside the sockets.
     """
+    limits = limits or Limits()
     kernel = [sys.executable, "-m", "ipykernel_launcher", "-f"]
     lines = ["#!/bin/sh", f"ulimit -v {int(memory_gib * 1024 * 1024)} || exit 1"]
+    lines += [f"ulimit -f {limits.disk_mib * 2048} || exit 1"]  # 512-byte blocks
+    root = sockets.parent
+    for folder in cgroup_folders(root, limits):
+        lines.append(f"echo $$ > {shlex.quote(str(folder / 'cgroup.procs'))} || exit 1")
+    lines.append(f"echo $$ > {shlex.quote(str(root / PID_FILE))}")
     if sandbox is None:
         lines.append(f'exec {shlex.join(kernel)} "$1"')
-    else:
-        # The fresh /tmp comes first: binds made before it would be hidden under it, and the
-        # course (and its venv) may itself live below /tmp.
-        options = [
-            sandbox,
-            *("--tmpfs", "/tmp"),
-            *read_only_binds(),
-            *("--dev", "/dev", "--proc", "/proc"),
-            *("--bind", str(sockets), str(sockets)),
-            *("--setenv", "HOME", "/tmp", "--setenv", "MPLCONFIGDIR", "/tmp/matplotlib"),
-            *("--unsetenv", "JPY_PARENT_PID"),
-            *ISOLATION,
-        ]
-        lines.append(
-            f'exec {shlex.join(options)} --bind "$PWD" "$PWD" --ro-bind "$1" "$1" '
-            f'--chdir "$PWD" -- {shlex.join(kernel)} "$1"'
-        )
+        return "\n".join(lines) + "\n"
+    # The fresh /tmp comes first: binds made before it would be hidden under it, and the
+    # course (and its venv) may itself live below /tmp.
+    size = str(limits.disk_mib * 2**20)
+    options = [
+        sandbox,
+        *("--size", size, "--tmpfs", "/tmp"),
+        *read_only_binds(),
+        *("--dev", "/dev", "--remount-ro", "/dev"),
+        *("--size", str(min(SHM_MIB, limits.disk_mib) * 2**20), "--tmpfs", "/dev/shm"),
+        *("--proc", "/proc"),
+        *("--bind", str(sockets), str(sockets)),
+        *("--setenv", "HOME", "/tmp", "--setenv", "MPLCONFIGDIR", "/tmp/matplotlib"),
+        *("--unsetenv", "JPY_PARENT_PID"),
+        *ISOLATION,
+        *("--cap-drop", "ALL"),
+    ]
+    # Inside, RLIMIT_NPROC counts the sandbox's own user namespace (it spares root: cgroups).
+    prlimit = shutil.which("prlimit")  # util-linux
+    inside = [prlimit, f"--nproc={limits.processes}", "--"] if prlimit else []
+    lines += [
+        # Below /tmp, the working folder is in the tmpfs; elsewhere it is a tmpfs of its own.
+        f'case "$PWD" in /tmp/*) work="--dir";; *) work="--size {size} --tmpfs";; esac',
+        'connection="$1"; set --',
+        'for file in "$PWD"/*; do [ -f "$file" ] && set -- "$@" --ro-bind "$file" "$file"; done',
+        f'exec {shlex.join(options)} $work "$PWD" "$@" --ro-bind "$connection" "$connection" '
+        f'--remount-ro / --chdir "$PWD" -- {shlex.join(inside + kernel)} "$connection"',
+    ]
     return "\n".join(lines) + "\n"
 
 
-def write_kernelspec(root: Path, *, sandbox: str | None, memory_gib: float) -> Path:
+def write_kernelspec(
+    root: Path, *, sandbox: str | None, memory_gib: float, limits: Limits | None = None
+) -> Path:
     """Install the sandboxed kernel in ``root/jupyter`` (``JUPYTER_PATH``); its socket folder.
 
     Under bwrap the kernel talks over IPC sockets in ``root/sockets``, the one folder it shares
@@ -104,7 +130,9 @@ def write_kernelspec(root: Path, *, sandbox: str | None, memory_gib: float) -> P
     sockets = root / "sockets"
     sockets.mkdir()
     script = root / "kernel.sh"
-    script.write_text(kernel_script(sandbox=sandbox, memory_gib=memory_gib, sockets=sockets))
+    script.write_text(
+        kernel_script(sandbox=sandbox, memory_gib=memory_gib, sockets=sockets, limits=limits)
+    )
     script.chmod(0o755)
     spec = root / "jupyter" / "kernels" / KERNEL_NAME
     spec.mkdir(parents=True)

@@ -8,6 +8,7 @@ type is an error that names it (plain nbgrader ignores this section).
 from __future__ import annotations
 
 import difflib
+import os
 from pathlib import Path
 
 from traitlets import Bool, Dict, Enum, Float, Int, TraitError, Unicode, validate
@@ -36,6 +37,25 @@ class CourseGrade(Configurable):
         4.0,
         help="Memory limit of each student kernel in GiB (ulimit -v); TensorFlow needs about 3.",
     ).tag(config=True)
+    disk_mib = Int(
+        512,
+        min=1,
+        help="MiB each sandboxed kernel may write, /tmp and its working folder together (a "
+        "tmpfs: memory while it runs; nothing it writes reaches the course) and per file "
+        "anywhere (RLIMIT_FSIZE); the chapters write less than 1.",
+    ).tag(config=True)
+    processes = Int(
+        512,
+        min=16,
+        help="Processes and threads each kernel may run at once (a cgroup's pids.max, or "
+        "RLIMIT_NPROC inside the sandbox when not root); a chapter's kernel peaks at about 35.",
+    ).tag(config=True)
+    cpus = Float(
+        None,
+        allow_none=True,
+        help="Cores each kernel may use (a cgroup CPU quota; default: the cores divided among "
+        "the jobs, at least 1).",
+    ).tag(config=True)
     figures = Bool(
         False,
         help="Draw the notebooks' figures into the autograded copies and feedback (no test "
@@ -61,6 +81,16 @@ class CourseGrade(Configurable):
         if not proposal["value"] > 0:
             raise TraitError(f"memory_gib must be more than 0 GiB, not {proposal['value']}")
         return proposal["value"]
+
+    @validate("cpus")
+    def _positive_cpus(self, proposal):
+        if proposal["value"] is not None and not proposal["value"] > 0:
+            raise TraitError(f"cpus must be more than 0 cores, not {proposal['value']}")
+        return proposal["value"]
+
+    def cpus_for(self, jobs: int) -> float:
+        """Cores per kernel when ``jobs`` run at once: `cpus`, else the cores shared out."""
+        return self.cpus or float(max(1, (os.cpu_count() or 1) // jobs))
 
     def timeout_for(self, chapter: str) -> int:
         """Seconds per cell for ``chapter``."""

@@ -11,7 +11,7 @@ import json
 import shutil
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from nbgrader.api import Gradebook
@@ -19,6 +19,7 @@ from traitlets.config import Config
 
 from course_grading.course import GradingError, run_nbgrader
 from course_grading.inputs import Submission
+from course_grading.limits import Limits, make_cgroups
 from course_grading.preprocessors import autograde_preprocessors
 from course_grading.sandbox import KERNEL_NAME, write_kernelspec
 from course_grading.settings import course_id, load_config
@@ -36,6 +37,7 @@ class Options:
     threads: int = 1  # threads per kernel: the cores shared among the jobs
     figures: bool = False  # draw the notebooks' figures (no test grades them; ~15% slower)
     all_cells: bool = False  # also run the demonstrations tagged skip-when-grading
+    limits: Limits = field(default_factory=Limits)  # bytes, processes, cores of each kernel
 
 
 @dataclass
@@ -165,6 +167,9 @@ def temporary_course(template: Template, submission: Submission, options: Option
     if submission.timestamp:
         (folder / "timestamp.txt").write_text(submission.timestamp.isoformat(sep=" "))
     (root / "runtime").mkdir()
-    sockets = write_kernelspec(root, sandbox=options.sandbox, memory_gib=options.memory_gib)
+    sockets = write_kernelspec(
+        root, sandbox=options.sandbox, memory_gib=options.memory_gib, limits=options.limits
+    )
     write_config(root, grading_config(root, load_config(template.course), options, sockets))
+    make_cgroups(root, options.limits)  # last: the runner's `limits.release_cgroups` ends them
     return root

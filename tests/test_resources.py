@@ -1,0 +1,146 @@
+"""`course grade`: chapter-02 submissions that go over a kernel's limits, beside correct ones.
+
+One `course grade --jobs 2` run with small limits (``--disk 64 --processes 64``): blank notebooks
+that write more than the bytes allowed into their folder, into ``/tmp`` and into the socket folder
+they share with the grader, and one that starts 200 sleeping processes; two correct neighbours.
+Each attacker is ``error`` with the limit named, the neighbours keep full marks, no big file
+reaches the course and no process or cgroup outlives the run.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.notebooks import answers_of, grade_cells, read, solution_path, submission
+from tests.test_course_grade import (
+    make_course,
+    needs_sandbox,
+    read_grades,
+    run_course,
+    running_commands,
+    write_submission,
+)
+
+CHAPTER = "02_linear_classifier"
+SOLVED = answers_of(read(solution_path(CHAPTER)))
+FULL = sum(cell.points for cell in grade_cells(read(solution_path(CHAPTER))) if cell.kind == "code")
+DISK_MIB, PROCESSES = 64, 64
+SLEEP = "293"  # seconds the forked children sleep: their mark in the process table
+
+FILL = """
+import os
+try:
+    with open({target}, "wb") as big:
+        for _ in range({chunks}):
+            big.write(bytes(2**20))
+except OSError:
+    pass
+"""
+SOCKETS = "os.path.join(os.path.dirname(json.load(open(sys.argv[-1]))['ip']), 'big.bin')"
+FORK = f"""
+import subprocess
+children = []
+try:
+    for _ in range(200):
+        children.append(subprocess.Popen(["sleep", "{SLEEP}"]))
+except OSError:
+    pass
+"""
+
+
+def fills(target: str) -> str:
+    return FILL.format(target=target, chunks=2 * DISK_MIB)
+
+
+def resource_submissions() -> dict[str, tuple[object, str]]:
+    """Every submission by student id, with the status and the reason's mark it must get."""
+    disk = f"wrote more than {DISK_MIB} MiB (disk_mib)"
+    return {
+        "correct-a": (submission(CHAPTER, SOLVED), "graded", ""),
+        "correct-b": (submission(CHAPTER, SOLVED), "graded", ""),
+        "fills-folder": (submission(CHAPTER, {"ex02_softmax": fills("'big.bin'")}), "error", disk),
+        "fills-tmp": (
+            submission(CHAPTER, {"ex02_softmax": fills("'/tmp/big.bin'")}),
+            "error",
+            disk,
+        ),
+        "fills-sockets": (
+            submission(CHAPTER, {"ex02_softmax": "import json, sys\n" + fills(SOCKETS)}),
+            "error",
+            disk,
+        ),
+        "forks": (
+            submission(CHAPTER, {"ex02_softmax": FORK}),
+            "error",
+            f"started more than {PROCESSES} processes (processes)",
+        ),
+    }
+
+
+def our_cgroups() -> list[Path]:
+    folders = [Path("/sys/fs/cgroup"), *Path("/sys/fs/cgroup").glob("*")]
+    return [path for folder in folders for path in folder.glob("course-grade-*")]
+
+
+@pytest.fixture(scope="module")
+def over_limits(tmp_path_factory):
+    course = make_course(tmp_path_factory.mktemp("resources-course"))
+    inbox = tmp_path_factory.mktemp("resources-submissions")
+    cases = resource_submissions()
+    for student, (notebook, _, _) in cases.items():
+        write_submission(inbox, student, notebook)
+    cgroups_before = our_cgroups()
+    result = run_course(
+        "grade",
+        CHAPTER,
+        inbox,
+        *("--jobs", 2, "--timeout", 60, "--disk", DISK_MIB, "--processes", PROCESSES),
+        cwd=course,
+    )
+    return {
+        "course": course,
+        "cases": cases,
+        "result": result,
+        "grades": read_grades(course / "grades.csv"),
+        "sleeping": [c for c in running_commands() if c[:2] == ["sleep", SLEEP]],
+        "cgroups": [path for path in our_cgroups() if path not in cgroups_before],
+    }
+
+
+@needs_sandbox
+def test_the_report_says_which_limits_are_in_force(over_limits):
+    first = over_limits["result"].stdout.splitlines()[0]
+    assert first.startswith("sandbox: bubblewrap") and "limits per kernel: " in first
+    assert f"{DISK_MIB} MiB written (/tmp and its folder)" in first
+
+
+@needs_sandbox
+@pytest.mark.parametrize("student", list(resource_submissions()))
+def test_each_submission_over_a_limit_is_an_error_naming_it(over_limits, student):
+    _, status, mark = over_limits["cases"][student]
+    row = over_limits["grades"][student]
+    assert row["status"] == status, row["reason"]
+    assert mark in row["reason"]
+    assert float(row["score"]) == (FULL if status == "graded" else 0)
+
+
+@needs_sandbox
+def test_no_big_file_reaches_the_course(over_limits):
+    course = over_limits["course"]
+    big = [
+        path
+        for kind in ("submitted", "autograded", "feedback")
+        for path in (course / kind).rglob("*")
+        if path.is_file() and path.stat().st_size > 2**20
+    ]
+    assert big == []
+    for student in over_limits["cases"]:
+        assert not (course / "autograded" / student / CHAPTER / "big.bin").exists()
+
+
+@needs_sandbox
+def test_no_process_or_cgroup_outlives_the_run(over_limits):
+    assert over_limits["sleeping"] == []
+    assert over_limits["cgroups"] == []
