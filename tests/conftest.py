@@ -1,0 +1,62 @@
+"""Each chapter's class, graded once per test session as an instructor grades it.
+
+`graded_class(chapter)` grades, with one ``course grade --jobs 2`` run in the sandbox, the blank
+notebook, the solution, every known mistake of ``tests/mistakes/<chapter>.py`` and the chapter's
+other submissions of `tests.submissions.EXTRA` (the attacks on chapter 02), and returns what the
+run produced. The grading self-test (test_grading.py) and the attack tests (test_attacks.py) read
+the same run, so no submission is graded twice.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from nbgrader.api import Gradebook
+
+from tests import submissions
+from tests.test_course_grade import make_course, read_grades, run_course, write_submission
+
+
+def grade_class(chapter: str, folder: Path) -> dict:
+    """Grade ``chapter``'s class in a fresh course under ``folder``; what the run produced."""
+    course = make_course(folder / "course")
+    inbox = folder / "inbox"
+    inbox.mkdir()
+    honest = submissions.honest(chapter)
+    extra = submissions.EXTRA.get(chapter, dict)()
+    for student, notebook in {**honest, **extra}.items():
+        write_submission(inbox, student, notebook)
+    result = run_course("grade", chapter, inbox, "--jobs", 2, cwd=course)
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+        notebooks = {
+            submitted.student.id: submitted.notebooks[0]
+            for submitted in gradebook.find_assignment(chapter).submissions
+        }
+        flagged = {student: notebook.flagged for student, notebook in notebooks.items()}
+        cells = {
+            student: {grade.name: grade.score for grade in notebook.grades}
+            for student, notebook in notebooks.items()
+        }
+    return {
+        "course": course,
+        "honest": honest,
+        "extra": extra,
+        "result": result,
+        "grades": read_grades(course / "grades.csv"),
+        "flagged": flagged,
+        "cells": cells,
+    }
+
+
+@pytest.fixture(scope="session")
+def graded_class(tmp_path_factory):
+    """``graded_class(chapter)``: the chapter's class, graded on first use (`grade_class`)."""
+    graded: dict[str, dict] = {}
+
+    def get(chapter: str) -> dict:
+        if chapter not in graded:
+            graded[chapter] = grade_class(chapter, tmp_path_factory.mktemp(chapter))
+        return graded[chapter]
+
+    return get
