@@ -79,13 +79,13 @@ bubblewrap:
 	@command -v bwrap >/dev/null || { apt-get update && apt-get install -y --no-install-recommends bubblewrap; }
 
 # The fast book is built from scratch: its execution cache would not notice changes to course_utils.
-# nbval runs the solutions once and hands each notebook it ran cleanly to the book's execution cache
-# (tests/book_cache.py), so neither edition executes them again.
+# nbval runs the solutions once, a notebook per core (pytest-xdist), and hands each notebook it ran
+# cleanly to the book's execution cache (tests/book_cache.py), so neither edition executes them again.
 FAST_BOOK := COURSE_PROFILE=fast $(BIN)/jupyter-book build -W -n --keep-going
 test: venv chromium bubblewrap lint
 	rm -rf _build/fast _build/.jupyter_cache-fast
-	COURSE_PROFILE=fast $(PYTHON) -m pytest -p tests.book_cache --book-cache _build/.jupyter_cache-fast \
-	  --nbval-lax solutions
+	COURSE_PROFILE=fast $(PYTHON) -m pytest -n auto --dist loadfile -p tests.book_cache \
+	  --book-cache _build/.jupyter_cache-fast --nbval-lax solutions
 	BOOK_EDITION=student $(FAST_BOOK) --path-output _build/fast/student .
 	BOOK_EDITION=instructor $(FAST_BOOK) --path-output _build/fast/instructor .
 	COURSE_PROFILE=fast BOOK_HTML=_build/fast/student/_build/html \
