@@ -31,6 +31,7 @@ from nbgrader.api import Gradebook
 
 from course_grading import course as grading_course
 from course_grading import sandbox
+from course_grading.preprocessors.safe_execute import SKIP_TAG, SKIPPED_NOTE
 from tests.notebooks import (
     ROOT,
     answers_of,
@@ -465,12 +466,17 @@ def autograded_images(course: Path, student: str) -> int:
 
 
 @needs_sandbox
-def test_figures_are_made_but_not_drawn_by_default(batch):
+def test_unchanged_demonstrations_are_not_run_by_default(batch):
+    notebook = read(batch["course"] / "autograded" / "solution" / CHAPTER / f"{CHAPTER}.ipynb")
+    skipped = [
+        cell.source
+        for cell in notebook.cells
+        if [output.get("text") for output in cell.get("outputs", [])] == [SKIPPED_NOTE]
+    ]
+    release = read(student_path(CHAPTER))
+    tagged = [c.source for c in release.cells if SKIP_TAG in c.metadata.get("tags", [])]
+    assert skipped == tagged and tagged
     assert autograded_images(batch["course"], "solution") == 0
-    notebook = (
-        batch["course"] / "autograded" / "solution" / CHAPTER / f"{CHAPTER}.ipynb"
-    ).read_text()
-    assert "<Figure size" in notebook
 
 
 @needs_sandbox
@@ -494,7 +500,16 @@ def test_regrading_a_zip_is_idempotent_and_takes_resubmissions(batch, tmp_path):
     before = read_grades(course / "grades.csv")
     regexp = r"(?P<student_id>[a-z-]+)_attempt_(?P<timestamp>[0-9T]+)_(?P<file_id>.+)"
     result = run_course(
-        "grade", CHAPTER, archive, "--jobs", 2, "--regexp", regexp, "--figures", cwd=course
+        "grade",
+        CHAPTER,
+        archive,
+        "--jobs",
+        2,
+        "--regexp",
+        regexp,
+        "--figures",
+        "--all-cells",
+        cwd=course,
     )
     after = read_grades(course / "grades.csv")
     assert {s: after[s]["score"] for s in ("dave", "corrupt")} == {
@@ -508,7 +523,7 @@ def test_regrading_a_zip_is_idempotent_and_takes_resubmissions(batch, tmp_path):
     }
     assert gradebook_scores(course)["solution"] == batch["scores"]["solution"]
     assert "3 submissions" in result.stdout
-    assert autograded_images(course, "dave") > 0, "--figures draws them"
+    assert autograded_images(course, "dave") > 0, "--figures --all-cells draws them"
 
 
 # --------------------------------------------------------------------------------------------
@@ -711,7 +726,8 @@ def test_the_workshop_exchange_round_trip(tmp_path):
             check=True,
         )
     run_course("collect", CHAPTER, "--exchange", exchange, cwd=course)
-    run_course("grade", CHAPTER, course / "submitted", "--timeout", TIMEOUT, cwd=course)
+    graded = course / "submitted"
+    run_course("grade", CHAPTER, graded, "--timeout", TIMEOUT, "--all-cells", cwd=course)
     grades = read_grades(course / "grades.csv")
     assert {s: (row["status"], float(row["score"])) for s, row in grades.items()} == {
         "ann": ("graded", FULL),
@@ -727,6 +743,9 @@ def test_the_workshop_exchange_round_trip(tmp_path):
     # On one machine every "student" is the same Unix user, so ann's fetch brings both pages.
     pages = [page.read_text() for page in (tmp_path / "ann" / CHAPTER).rglob("feedback/*/*.html")]
     assert sorted(page.count("✓ passed") for page in pages) == [0, len(AUTO_CELLS)]
+    # --all-cells ran the demonstrations: figures made, but not drawn without --figures
+    autograded = (course / "autograded" / "ann" / CHAPTER / f"{CHAPTER}.ipynb").read_text()
+    assert "<Figure size" in autograded and autograded_images(course, "ann") == 0
 
 
 def test_course_is_a_console_script():

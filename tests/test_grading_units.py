@@ -261,7 +261,7 @@ def test_safe_feedback_hides_hidden_tests_and_their_tracebacks():
         "✗ failed (0 of 2 points): AssertionError: x is wrong\n"
     ]
     assert "HIDDEN" in autograded.cells[3].source, "the autograded notebook is not changed"
-    assert "42" not in json.dumps(safe)
+    assert "x != 42" not in json.dumps(safe)  # (cell ids are random: "42" alone may be in one)
 
 
 def test_safe_feedback_keeps_a_visible_tests_output_and_adds_its_points():
