@@ -104,13 +104,17 @@ def covered(finding: Finding, aliases: dict[str, str]) -> bool:
 
 
 def describe(findings: list[Finding], failed: list[str], neutral=(), limit: int = 5) -> str:
-    """The screen's part of the reason: its first findings and what they cost."""
-    shown = "; ".join(f"{f} {NEUTRALISED}" if f in neutral else str(f) for f in findings[:limit])
-    more = f"; and {len(findings) - limit} more" if len(findings) > limit else ""
+    """The screen's part of the reason: its first findings and what they cost.
+
+    When every finding is neutralised, it says so once at the end; otherwise after each one.
+    """
     cutting = [f for f in findings if f not in neutral]
+    marked = [f"{f} {NEUTRALISED}" if f in neutral and cutting else str(f) for f in findings]
+    shown = "; ".join(marked[:limit])
+    more = f"; and {len(findings) - limit} more" if len(findings) > limit else ""
     after = (cutting[0].anchor if cutting else "") or "the start"
     cost = f" (test cells after {after} counted as failed)" if failed and cutting else ""
-    return f"screen: {shown}{more}{cost}"
+    return f"screen: {shown}{more}{cost}" + ("" if cutting else f" {NEUTRALISED}")
 
 
 def judge(findings: list[Finding], audits: list[Audit], release, aliases: dict) -> Verdict:
