@@ -5,9 +5,8 @@ wrong (corrupt JSON, another chapter, an infinite loop, a memory hog, ``os._exit
 deleted and an edited test cell, writing outside, reading ``solutions/``, opening the gradebook,
 a correct answer that writes to stderr, connecting to a server on the grader's loopback, leaving a
 process running); the submissions that reach for the machinery judging the tests are in
-``tests/test_attacks.py``. The tests read ``grades.csv``, the course
-gradebook (nbgrader's API), the feedback pages, the files around the course, the server's log and
-the process table.
+``tests/test_attacks.py``. The tests read ``grades.csv``, the course gradebook (nbgrader's API),
+the feedback pages, the files around the course, the server's log and the process table.
 """
 
 from __future__ import annotations
