@@ -4,11 +4,9 @@ One module-scoped batch holds a correct and a blank notebook and one submission 
 wrong (corrupt JSON, another chapter, an infinite loop, a memory hog, ``os._exit``, ``sys.exit``, a
 deleted and an edited test cell, writing outside, reading ``solutions/``, opening the gradebook,
 a correct answer that writes to stderr, connecting to a server on the grader's loopback, leaving a
-process running). A second, small batch of chapter 02 holds submissions the static screen
-catches (an IPython input transformer that silences the tests, a harmless event hook on correct
-answers) beside its solution and blank notebook. The tests read ``grades.csv``, the course
-gradebook (nbgrader's API), the feedback pages, the files around the course, the server's log and
-the process table.
+process running); the submissions that reach for the machinery judging the tests are in
+``tests/test_attacks.py``. The tests read ``grades.csv``, the course gradebook (nbgrader's API),
+the feedback pages, the files around the course, the server's log and the process table.
 """
 
 from __future__ import annotations
@@ -524,88 +522,6 @@ def test_regrading_a_zip_is_idempotent_and_takes_resubmissions(batch, tmp_path):
     assert gradebook_scores(course)["solution"] == batch["scores"]["solution"]
     assert "3 submissions" in result.stdout
     assert autograded_images(course, "dave") > 0, "--figures --all-cells draws them"
-
-
-# --------------------------------------------------------------------------------------------
-# The static screen: chapter-02 submissions that reach for the machinery that runs the tests
-
-HOOKED = "02_linear_classifier"
-HOOKED_SOLVED = answers_of(read(solution_path(HOOKED)))
-HOOKED_CELLS = [cell for cell in grade_cells(read(solution_path(HOOKED))) if cell.kind == "code"]
-HOOKED_FULL = sum(cell.points for cell in HOOKED_CELLS)
-# Every later cell that mentions assert becomes `pass`: 10 of 10 on blank answers, unscreened.
-SILENCE_ASSERTS = """
-
-def silence(lines):
-    return ["pass\\n"] if any("assert" in line for line in lines) else lines
-
-get_ipython().input_transformers_post.append(silence)
-"""
-HARMLESS_HOOK = "\nget_ipython().events.register('post_run_cell', lambda result: None)\n"
-
-
-def hooked_submissions() -> dict[str, tuple[object, str, float]]:
-    blank = answers_of(read(student_path(HOOKED)))
-    last = "ex02_train_step"  # its own tests come after it: they count as failed
-    return {
-        "solution": (submission(HOOKED, HOOKED_SOLVED), "graded", HOOKED_FULL),
-        "blank": (submission(HOOKED, {}), "graded", 0),
-        "silences-asserts": (
-            submission(HOOKED, {"ex02_softmax": blank["ex02_softmax"] + SILENCE_ASSERTS}),
-            "suspicious",
-            0,
-        ),
-        "correct-with-a-hook": (
-            submission(HOOKED, {**HOOKED_SOLVED, last: HOOKED_SOLVED[last] + HARMLESS_HOOK}),
-            "suspicious",
-            HOOKED_FULL - sum(c.points for c in HOOKED_CELLS if exercise_of(c.grade_id) == last),
-        ),
-    }
-
-
-@pytest.fixture(scope="module")
-def hooked(tmp_path_factory):
-    course = make_course(tmp_path_factory.mktemp("hooked-course"))
-    inbox = tmp_path_factory.mktemp("hooked-submissions")
-    cases = hooked_submissions()
-    for student, (notebook, _, _) in cases.items():
-        write_submission(inbox, student, notebook)
-    result = run_course("grade", HOOKED, inbox, "--jobs", 2, "--timeout", 60, cwd=course)
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
-        notebooks = {
-            submitted.student.id: submitted.notebooks[0]
-            for submitted in gradebook.find_assignment(HOOKED).submissions
-        }
-        flagged = {student: notebook.flagged for student, notebook in notebooks.items()}
-        scores = {student: notebook.score for student, notebook in notebooks.items()}
-    return {
-        "cases": cases,
-        "result": result,
-        "grades": read_grades(course / "grades.csv"),
-        "flagged": flagged,
-        "scores": scores,
-    }
-
-
-@needs_sandbox
-def test_screened_submissions_are_suspicious_flagged_and_lose_the_tests_after_the_hook(hooked):
-    grades = hooked["grades"]
-    got = {s: (row["status"], float(row["score"])) for s, row in grades.items()}
-    assert got == {s: (status, score) for s, (_, status, score) in hooked["cases"].items()}
-    assert hooked["scores"] == {s: float(row["score"]) for s, row in grades.items()}
-    assert hooked["flagged"] == {
-        "solution": False,
-        "blank": False,
-        "silences-asserts": True,
-        "correct-with-a-hook": True,
-    }
-    reason = grades["silences-asserts"]["reason"]
-    assert "ex02_softmax line" in reason and "ipython-machinery" in reason
-    assert "input_transformers_post" in reason and "counted as failed" in reason
-    assert "events.register" in grades["correct-with-a-hook"]["reason"]
-    for student in ("silences-asserts", "correct-with-a-hook"):
-        row = grades[student]
-        assert f"{student} ({row['file']}): suspicious: screen: " in hooked["result"].stdout
 
 
 def course_files(course: Path) -> list[str]:

@@ -28,7 +28,7 @@ from course_grading.checks import failing_cells, notebook_problems
 from course_grading.course import GradingError
 from course_grading.feedback import safe_feedback_notebook
 from course_grading.inputs import NO_MATCH, gather
-from course_grading.preprocessors import SafeExecute, StderrIsOutput
+from course_grading.preprocessors import AuditedExecute, SafeExecute, StderrIsOutput
 from course_grading.preprocessors.safe_execute import SKIP_TAG, SKIPPED_NOTE
 from course_grading.record import record_files, write_grades
 from course_grading.status import (
@@ -482,11 +482,11 @@ def test_all_cells_leaves_the_release_out_of_the_grading_config(tmp_path):
 def test_the_autograde_list_is_nbgraders_own_with_ours_in_place():
     names = preprocessors.autograde_preprocessors()
     default = [preprocessors.dotted(p) for p in preprocessors.Autograde().autograde_preprocessors]
-    assert names[0] == preprocessors.dotted(SafeExecute)
+    assert names[0] == preprocessors.dotted(AuditedExecute)
     assert names[names.index(preprocessors.dotted(SaveAutoGrades)) - 1] == preprocessors.dotted(
         StderrIsOutput
     )
-    ours = {preprocessors.dotted(SafeExecute), preprocessors.dotted(StderrIsOutput)}
+    ours = {preprocessors.dotted(AuditedExecute), preprocessors.dotted(StderrIsOutput)}
     assert [n for n in names if n not in ours] == default[1:]
     with pytest.raises(RuntimeError, match="changed"):
         preprocessors.autograde_preprocessors([SaveAutoGrades])
@@ -677,6 +677,7 @@ LAYERS = (
     "inputs",
     "checks",
     "screen",
+    "verdict",
     "limits",
     "sandbox",
     "preprocessors",

@@ -12,9 +12,9 @@ from nbformat import v4
 
 from course_grading.checks import grade_cells_after
 from course_grading.record import record_grades
-from course_grading.runner import describe
 from course_grading.screen import RULES, Finding, answer_cells, screen_cell, screen_notebook
 from course_grading.status import Result, Status
+from course_grading.verdict import describe
 from tests.notebooks import (
     CHAPTER_IDS,
     answers_of,

@@ -6,7 +6,8 @@ bubblewrap (no network, no capabilities, nothing writable but a size-limited tmp
 folder and ``/tmp``, no ``solutions/`` and no gradebook in sight) with a per-cell timeout, a
 memory limit and, where cgroups allow, limits on its processes and cores; submissions run in
 parallel; a static screen reports answer cells that reach for the machinery that runs or judges
-the tests (``suspicious``, flagged in the gradebook); the results are recorded in the course
+the tests, and a runtime audit around the test cells checks and resets that machinery in the
+kernel (``suspicious``, flagged in the gradebook); the results are recorded in the course
 gradebook and in ``grades.csv``, one row per input file, with a status;
 feedback HTML shows each test's points and a pass/fail message but never a hidden test.
 
@@ -19,9 +20,11 @@ hidden-test-free feedback. Its modules import one way, each only from those abov
     settings    the CourseGrade configuration (traitlets)
     inputs      gathering the submissions          checks     a notebook's problems
     screen      the static screen of answer cells (pure: `ast`, nothing run)
+    verdict     what the screen and the runtime audit found, which test cells it costs (pure)
     limits      a kernel's bytes, processes and cores: cgroups, the watch, the reasons
     sandbox     bubblewrap probe and kernel script
-    preprocessors/   SafeExecute, StderrIsOutput, the autograde list
+    preprocessors/   SafeExecute, AuditedExecute (the runtime audit: audit, audit_kernel),
+                StderrIsOutput, the autograde list
     workspace   the template and each submission's temporary course
     feedback    hidden-test-free feedback          worker     the grader process's work
     runner      grader processes, wall-clock limit

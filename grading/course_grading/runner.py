@@ -13,11 +13,11 @@ from threading import Lock
 
 import nbformat
 
-from course_grading.checks import grade_cells_after, notebook_problems
+from course_grading.checks import notebook_problems
 from course_grading.course import tool_environment
 from course_grading.inputs import Submission
 from course_grading.limits import Watch, reasons_over, release_cgroups
-from course_grading.screen import Finding, screen_notebook
+from course_grading.screen import screen_notebook
 from course_grading.status import (
     NOT_RUN,
     Result,
@@ -26,6 +26,7 @@ from course_grading.status import (
     last_exception,
     summary_problems,
 )
+from course_grading.verdict import Audit, aliases_of, judge
 from course_grading.worker import SUMMARY, autograde_process
 from course_grading.workspace import Options, Template, temporary_course
 
@@ -92,15 +93,6 @@ def grade_submission(
         return base
 
 
-def describe(findings: list[Finding], failed: list[str], limit: int = 5) -> str:
-    """The reason of a suspicious submission: its first findings and what they cost."""
-    shown = "; ".join(map(str, findings[:limit]))
-    more = f"; and {len(findings) - limit} more" if len(findings) > limit else ""
-    after = findings[0].anchor or "the start"
-    cost = f" (test cells after {after} counted as failed)" if failed else ""
-    return f"screen: {shown}{more}{cost}"
-
-
 def _run_grader(root, template: Template, student: str, options: Options, wall: int, watch):
     """Run the grader process; whether it finished in ``wall`` seconds, and its exit code."""
     environment = tool_environment(threads=options.threads)
@@ -128,7 +120,8 @@ def _grade_submission(template, submission, options, release, other_releases, ba
     if NOT_RUN & set(statuses):
         base.status, base.reason = statuses[0], "; ".join(reasons)
         return base
-    findings = screen_notebook(nbformat.read(submission.path, as_version=4), release)
+    notebook = nbformat.read(submission.path, as_version=4)
+    findings = screen_notebook(notebook, release)
     root = temporary_course(template, submission, options)
     wall = wall_limit(release, options.timeout)
     watch = Watch(root, options.limits, root / "sockets", sandboxed=bool(options.sandbox))
@@ -164,13 +157,15 @@ def _grade_submission(template, submission, options, release, other_releases, ba
         feedback = root / "feedback" / submission.student_id / template.chapter
         base.autograded = str(autograded) if autograded.exists() else None
         base.feedback = str(feedback / f"{template.chapter}.html") if feedback.exists() else None
-    if findings:  # every test cell after the first finding's cell counts as failed
-        failed = grade_cells_after(release, findings[0].anchor)
-        for grade_id in failed:
+    audits = [Audit(**answer) for answer in (summary or {}).get("audit", [])]
+    sources = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
+    verdict = judge(findings, audits, release, aliases_of(sources))
+    if verdict.suspicious:  # the cut rule: these test cells count as failed
+        for grade_id in verdict.failed:
             base.grades[grade_id] = {"auto_score": 0.0, "needs_manual_grade": False}
         base.score = float(sum(g["auto_score"] or 0 for g in base.grades.values()))
         statuses.append(Status.SUSPICIOUS)
-        reasons.append(describe(findings, failed))
+        reasons += verdict.reasons
         base.flagged = True
     base.status = classify(statuses)
     base.reason = "; ".join(dict.fromkeys(reasons))

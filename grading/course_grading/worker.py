@@ -6,6 +6,7 @@ temporary course.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import warnings
@@ -17,6 +18,7 @@ from nbgrader.apps.nbgraderapp import NbGraderApp
 
 from course_grading.checks import failing_cells
 from course_grading.feedback import write_feedback
+from course_grading.preprocessors.audit import taken
 
 SUMMARY = "summary.json"
 
@@ -25,7 +27,8 @@ def autograde_here(root: Path, chapter: str, student: str) -> dict:
     """Autograde the one submission of the temporary course ``root``; write feedback; summarise.
 
     Introduced in the instructors' guide. The summary holds a ``failure`` (None when nbgrader
-    did its work), the ``grades`` and ``comments`` of the gradebook, and the failing ``cells``.
+    did its work), the ``grades`` and ``comments`` of the gradebook, the failing ``cells`` and
+    the runtime ``audit``'s answers (`verdict.Audit`).
     """
     os.chdir(root)
     os.environ.update(JUPYTER_PATH=str(root / "jupyter"), JUPYTER_RUNTIME_DIR=str(root / "runtime"))
@@ -38,7 +41,8 @@ def autograde_here(root: Path, chapter: str, student: str) -> dict:
         if exit_.code not in (0, None):
             failure = f"nbgrader autograde exited with {exit_.code}"
     autograded = root / "autograded" / student / chapter / f"{chapter}.ipynb"
-    summary = {"failure": failure, "grades": {}, "comments": {}, "cells": {}}
+    audit = [dataclasses.asdict(answer) for answer in taken()]
+    summary = {"failure": failure, "grades": {}, "comments": {}, "cells": {}, "audit": audit}
     if not autograded.exists():
         summary["failure"] = failure or "nbgrader wrote no autograded notebook"
         return summary

@@ -5,6 +5,7 @@ from __future__ import annotations
 from nbgrader.converters.autograde import Autograde
 from nbgrader.preprocessors import Execute, SaveAutoGrades
 
+from course_grading.preprocessors.audit import AuditedExecute
 from course_grading.preprocessors.safe_execute import SafeExecute
 from course_grading.preprocessors.stderr_is_output import StderrIsOutput
 
@@ -17,9 +18,9 @@ def dotted(cls: type) -> str:
 def autograde_preprocessors(default: list | None = None) -> list[str]:
     """nbgrader's own ``Autograde.autograde_preprocessors`` with this package's two in it.
 
-    `SafeExecute` takes the place of `Execute`; `StderrIsOutput` goes just before
-    `SaveAutoGrades`, so scores see stderr as output. ``default`` is nbgrader's list (read from
-    `Autograde` when not given).
+    `AuditedExecute` (`SafeExecute` with the runtime audit) takes the place of `Execute`;
+    `StderrIsOutput` goes just before `SaveAutoGrades`, so scores see stderr as output.
+    ``default`` is nbgrader's list (read from `Autograde` when not given).
     """
     if default is None:
         default = Autograde.class_traits()["autograde_preprocessors"].default()
@@ -29,8 +30,8 @@ def autograde_preprocessors(default: list | None = None) -> list[str]:
     for preprocessor in default:
         if preprocessor is SaveAutoGrades:
             names.append(dotted(StderrIsOutput))
-        names.append(dotted(SafeExecute if preprocessor is Execute else preprocessor))
+        names.append(dotted(AuditedExecute if preprocessor is Execute else preprocessor))
     return names
 
 
-__all__ = ["SafeExecute", "StderrIsOutput", "autograde_preprocessors", "dotted"]
+__all__ = ["AuditedExecute", "SafeExecute", "StderrIsOutput", "autograde_preprocessors", "dotted"]
