@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import nbformat
 
+from tests import attacks
 from tests.notebooks import ROOT, answers_of, read, solution_path, submission
 
 
@@ -32,4 +33,6 @@ def honest(chapter: str) -> dict[str, nbformat.NotebookNode]:
 
 
 # Other submissions graded in the same run as a chapter's honest ones, by chapter.
-EXTRA: dict[str, Callable[[], dict[str, nbformat.NotebookNode]]] = {}
+EXTRA: dict[str, Callable[[], dict[str, nbformat.NotebookNode]]] = {
+    attacks.CHAPTER: attacks.attack_submissions,
+}
