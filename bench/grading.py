@@ -126,8 +126,8 @@ def main(argv=None) -> None:
     rows = []
     for chapter in arguments.chapters:
         rows.append(bench_chapter(chapter, arguments.copies, arguments.jobs, arguments.plain))
-        print(pd.DataFrame(rows[-1:]).round(2).to_string(index=False, header=len(rows) == 1))
-        sys.stdout.flush()
+        table = pd.DataFrame(rows).round(2).to_string(index=False).splitlines()
+        print("\n".join(table if len(rows) == 1 else table[-1:]), flush=True)
     print()
     print(pd.DataFrame(rows).round(2).to_string(index=False))
 
