@@ -20,28 +20,9 @@ from course_grading.preprocessors import audit
 from course_grading.screen import Finding
 from course_grading.status import NOT_RUN_ENAME, TIMEOUT_ENAME
 from course_grading.verdict import NEUTRALISED, Audit, aliases_of, covered, judge
+from tests.notebooks import tiny_cell, tiny_release
 
 pytestmark = pytest.mark.unit
-
-
-def cell(grade_id, cell_type="code", **meta):
-    made = v4.new_code_cell("pass") if cell_type == "code" else v4.new_markdown_cell("text")
-    made.metadata["nbgrader"] = {"grade_id": grade_id, **meta}
-    return made
-
-
-def release():
-    return v4.new_notebook(
-        cells=[
-            cell("setup", locked=True),
-            cell("ex01_a", solution=True),
-            cell("ex01_a_tests", grade=True, points=1),
-            cell("ex01_b", solution=True),
-            cell("ex01_b_tests", grade=True, points=2),
-            cell("ex01_b_hidden", grade=True, points=3),
-            cell("q01", "markdown", solution=True, grade=True, points=1),
-        ]
-    )
 
 
 def stdout(text):
@@ -59,7 +40,7 @@ def signed(key: bytes, tag: str, body: dict) -> str:
 
 
 def test_audit_cells_go_first_before_each_test_cell_and_last_then_leave_no_trace():
-    notebook = release()
+    notebook = tiny_release()
     original = [dict(c) for c in notebook.cells]
     plan = audit.inject(notebook, "abc")
     assert [before for _, _, before in plan] == [
@@ -93,7 +74,7 @@ def test_audit_cells_go_first_before_each_test_cell_and_last_then_leave_no_trace
 
 
 def test_answers_are_checked_against_the_key_of_the_start_snapshot():
-    notebook = release()
+    notebook = tiny_release()
     plan = audit.inject(notebook, "n0")
     key = b"k" * 32
     (start, *cells, last) = [c for c, _, _ in plan]
@@ -112,7 +93,7 @@ def test_answers_are_checked_against_the_key_of_the_start_snapshot():
 
 
 def test_without_the_start_snapshot_no_answer_counts():
-    notebook = release()
+    notebook = tiny_release()
     plan = audit.inject(notebook, "n1")
     for answer in audit.collect(notebook, plan):
         assert answer.problem == "the start snapshot did not answer"
@@ -145,7 +126,7 @@ def run(shell, source, output=None):
 
 def test_the_kernel_side_finds_puts_back_and_signs(shell):
     shell, output = shell
-    notebook = v4.new_notebook(cells=[cell("ex01_tests", grade=True, points=1)])
+    notebook = v4.new_notebook(cells=[tiny_cell("ex01_tests", grade=True, points=1)])
     plan = audit.inject(notebook, "k")
     (start, _, _), (first, _, _), (last, _, _) = plan
     import numpy as np
@@ -198,7 +179,7 @@ def audits(**changed) -> list[Audit]:
 
 def test_a_covered_finding_with_clean_audits_is_neutralised_and_costs_nothing():
     found = Audit("ex01_a_tests", found=["ipython: events post_run_cell has hook"])
-    verdict = judge([HOOK], audits(ex01_a_tests=found), release(), ALIASES)
+    verdict = judge([HOOK], audits(ex01_a_tests=found), tiny_release(), ALIASES)
     assert verdict.suspicious and verdict.failed == []
     assert verdict.reasons == [f"screen: {HOOK} {NEUTRALISED}"]
 
@@ -212,13 +193,13 @@ def test_a_covered_finding_with_clean_audits_is_neutralised_and_costs_nothing():
     ],
 )
 def test_an_audit_that_is_not_clean_keeps_the_cut_rule(answer):
-    verdict = judge([HOOK], audits(ex01_b_tests=answer), release(), ALIASES)
+    verdict = judge([HOOK], audits(ex01_b_tests=answer), tiny_release(), ALIASES)
     assert "ex01_a_tests" in verdict.failed, "the screen finding is not neutralised"
     assert NEUTRALISED not in verdict.reasons[0]
 
 
 def test_rules_the_audit_cannot_see_keep_the_cut_rule():
-    verdict = judge([TRACE, DUNDER], audits(), release(), ALIASES)
+    verdict = judge([TRACE, DUNDER], audits(), tiny_release(), ALIASES)
     assert verdict.failed == ["ex01_b_tests", "ex01_b_hidden"]
     assert f"{TRACE} {NEUTRALISED}" in verdict.reasons[0]
     assert "(test cells after ex01_b counted as failed)" in verdict.reasons[0]
@@ -226,23 +207,27 @@ def test_rules_the_audit_cannot_see_keep_the_cut_rule():
 
 def test_an_audit_finding_no_screen_finding_explains_fails_its_test_cell_and_later_ones():
     hidden = Audit("ex01_b_tests", found=["ipython: input_transformers_post has silence"])
-    verdict = judge([], audits(ex01_b_tests=hidden), release(), ALIASES)
+    verdict = judge([], audits(ex01_b_tests=hidden), tiny_release(), ALIASES)
     assert verdict.suspicious and verdict.failed == ["ex01_b_tests", "ex01_b_hidden"]
     (reason,) = verdict.reasons
     assert reason.startswith("audit: before ex01_b_tests: ipython: input_transformers_post")
     assert reason.endswith("(test cells from ex01_b_tests on counted as failed)")
     # a tracing finding does not explain a transformer
-    assert judge([TRACE], audits(ex01_b_tests=hidden), release(), ALIASES).failed
+    assert judge([TRACE], audits(ex01_b_tests=hidden), tiny_release(), ALIASES).failed
 
 
 def test_after_the_last_cell_a_finding_is_suspicious_but_costs_nothing():
-    verdict = judge([], [*audits()[:-1], Audit(None, found=["tracing: x"])], release(), ALIASES)
+    verdict = judge(
+        [], [*audits()[:-1], Audit(None, found=["tracing: x"])], tiny_release(), ALIASES
+    )
     assert verdict.suspicious and verdict.failed == []
     assert verdict.reasons == ["audit: after the last cell: tracing: x"]
 
 
 def test_a_dead_kernel_is_not_an_audit_finding():
-    verdict = judge([], audits(ex01_b_tests=Audit("ex01_b_tests", not_run=True)), release(), {})
+    verdict = judge(
+        [], audits(ex01_b_tests=Audit("ex01_b_tests", not_run=True)), tiny_release(), {}
+    )
     assert not verdict.suspicious and verdict.reasons == []
 
 

@@ -23,6 +23,7 @@ from tests.notebooks import (
     solution_path,
     student_path,
     submission,
+    tiny_release,
 )
 
 pytestmark = pytest.mark.unit
@@ -123,32 +124,17 @@ def test_a_finding_names_the_cell_the_line_and_the_rule():
     assert str(finding).startswith("ex02_softmax line 3: module-attribute (np.allclose")
 
 
-def release():
-    def cell(grade_id, **meta):
-        made = v4.new_code_cell("pass")
-        made.metadata["nbgrader"] = {"grade_id": grade_id, **meta}
-        return made
-
-    return v4.new_notebook(
-        cells=[
-            cell("setup", locked=True),
-            cell("ex01_a", solution=True),
-            cell("ex01_a_tests", grade=True, points=1),
-            cell("ex01_b", solution=True),
-            cell("ex01_b_tests", grade=True, points=2),
-            cell("ex01_b_hidden", grade=True, points=3),
-        ]
-    )
-
-
 def test_test_cells_after_the_first_finding_count_as_failed():
-    assert grade_cells_after(release(), "ex01_b") == ["ex01_b_tests", "ex01_b_hidden"]
-    assert grade_cells_after(release(), "ex01_a") == [
+    assert grade_cells_after(tiny_release(written=False), "ex01_b") == [
+        "ex01_b_tests",
+        "ex01_b_hidden",
+    ]
+    assert grade_cells_after(tiny_release(written=False), "ex01_a") == [
         "ex01_a_tests",
         "ex01_b_tests",
         "ex01_b_hidden",
     ]
-    assert len(grade_cells_after(release(), "not-there")) == 3
+    assert len(grade_cells_after(tiny_release(written=False), "not-there")) == 3
     findings = [Finding("ex01_b", 2, "tracing-hook", ".settrace", "ex01_b")] * 7
     reason = describe(findings, ["ex01_b_tests"])
     assert reason.startswith("screen: ex01_b line 2: tracing-hook (.settrace)")
@@ -157,14 +143,14 @@ def test_test_cells_after_the_first_finding_count_as_failed():
 
 def test_cells_a_student_added_or_stripped_are_screened_and_restored_ones_are_not():
     hook = "import sys\nsys.settrace(print)"
-    notebook = release()
+    notebook = tiny_release(written=False)
     notebook.cells[3].source = hook  # the answer ex01_b
     notebook.cells[4].source = hook  # a locked test: nbgrader restores it before grading
     notebook.cells.insert(3, v4.new_code_cell(hook))  # added after ex01_a_tests
     notebook.cells.insert(3, v4.new_code_cell("pass"))  # added, as the release's own cells
     stripped = v4.new_code_cell(hook)  # an answer cell without its nbgrader metadata
     notebook.cells.append(stripped)
-    found = [(f.cell, f.anchor) for f in screen_notebook(notebook, release())]
+    found = [(f.cell, f.anchor) for f in screen_notebook(notebook, tiny_release(written=False))]
     assert found == [("cell 5", "ex01_a_tests"), ("ex01_b", "ex01_b"), ("cell 9", "ex01_b_hidden")]
     assert [f.cell for f in screen_notebook(notebook)] == ["ex01_b"]  # answer cells only
 
