@@ -1,7 +1,7 @@
 """Submissions that reach for what runs or judges the tests, graded once in the sandbox.
 
 The chapter-02 class of the grading self-test (the solution, the blank notebook, every typical
-mistake of ``tests/mistakes``; one ``course grade`` run, tests/conftest.py) also holds one
+mistake of ``tests/mistakes``, in packs; one ``course grade`` run, tests/conftest.py) also holds one
 submission per mechanism of issue 14 (an IPython input or AST
 transformer, a custom exception handler, an event callback, a replaced ``showtraceback``,
 ``sys.settrace``, ``sys.setprofile``, replaced comparison functions of ``numpy.testing``,
@@ -17,13 +17,11 @@ import pytest
 
 from tests.attacks import ATTACKS, CELLS, CHAPTER, FULL
 from tests.notebooks import exercise_of, read
-from tests.submissions import mistakes_of
+from tests.submissions import mistake_packs, pack_student
 from tests.test_course_grade import (  # noqa: F401 (sandbox_required: the fixture needs_sandbox uses)
     needs_sandbox,
     sandbox_required,
 )
-
-MISTAKES = mistakes_of(CHAPTER)
 
 
 @pytest.fixture(scope="module")
@@ -45,11 +43,15 @@ def test_honest_submissions_keep_their_status_and_score(attacked):
         assert attacked["flagged"][student] is False, student
     assert float(grades["solution"]["score"]) == FULL
     assert float(grades["blank"]["score"]) == 0
-    for name, (answer, _) in MISTAKES.items():
-        scores = cells[f"mistake-{name}"]
-        own = {c.grade_id for c in CELLS if exercise_of(c.grade_id) == answer}
-        assert all(scores[c.grade_id] == c.points for c in CELLS if c.grade_id not in own), name
-        assert sum(scores[grade_id] for grade_id in own) < points(answer), name
+    for index, pack in enumerate(mistake_packs(CHAPTER)):
+        scores = cells[pack_student(index)]
+        wrong = {answer for answer, _ in pack.values()}
+        assert all(
+            scores[c.grade_id] == c.points for c in CELLS if exercise_of(c.grade_id) not in wrong
+        ), pack.keys()
+        for answer in wrong:
+            own = [c.grade_id for c in CELLS if exercise_of(c.grade_id) == answer]
+            assert sum(scores[grade_id] for grade_id in own) < points(answer), pack.keys()
 
 
 @needs_sandbox

@@ -1,10 +1,12 @@
-"""Grading self-test: the blank notebook scores 0, the solutions full marks, and each known
-mistake loses points on its own exercise and keeps every other exercise's points.
+"""Grading self-test: the blank notebook scores 0, the solutions full marks, each known mistake
+loses points on its own exercise while the exercises without a mistake in its submission keep
+theirs, and an exercise left blank costs its own points and no other.
 
 Every chapter's submissions are graded as one class by ``course grade --jobs 2``, as an instructor
 grades them (in the sandbox, demonstrations skipped, answer cells screened and audited), once per
 session (``graded_class`` in tests/conftest.py); the scores are read from the course gradebook and
-every one of these submissions must be ``graded``.
+every one of these submissions must be ``graded``. The mistakes are graded in packs
+(`tests.submissions.mistake_packs`): the solution with at most one mistake per exercise.
 """
 
 from __future__ import annotations
@@ -19,9 +21,16 @@ from tests.notebooks import (
     read,
     solution_path,
 )
-from tests.submissions import mistakes_of
+from tests.submissions import (
+    code_exercises,
+    mistake_packs,
+    mistakes_of,
+    pack_of,
+    without_student,
+)
 
 MISTAKE_CASES = [(chapter, name) for chapter in CHAPTER_IDS for name in mistakes_of(chapter)]
+EXERCISE_CASES = [(chapter, name) for chapter in CHAPTER_IDS for name in code_exercises(chapter)]
 
 
 @pytest.fixture
@@ -64,16 +73,40 @@ def test_every_exercise_has_a_known_mistake(chapter):
     assert answers <= covered, f"exercises without a mistake in tests/mistakes: {answers - covered}"
 
 
+@pytest.mark.unit
+@pytest.mark.parametrize("chapter", CHAPTER_IDS)
+def test_each_mistake_is_in_one_pack_beside_no_other_of_its_exercise(chapter):
+    packs = mistake_packs(chapter)
+    assert sorted(name for pack in packs for name in pack) == sorted(mistakes_of(chapter))
+    for pack in packs:
+        exercises = [cell for cell, _ in pack.values()]
+        assert len(set(exercises)) == len(exercises), pack.keys()
+        assert set(code_exercises(chapter)) - set(exercises), f"{pack.keys()} leaves none right"
+
+
 @pytest.mark.parametrize(("chapter", "mistake"), MISTAKE_CASES)
-def test_mistake_loses_points_on_its_exercise_only(chapter, mistake, scores):
+def test_mistake_loses_points_on_its_exercise_and_the_right_ones_keep_theirs(
+    chapter, mistake, scores
+):
     exercise = mistakes_of(chapter)[mistake][0]
-    got = scores[f"mistake-{mistake}"]
+    student, wrong = pack_of(chapter, mistake)
+    got = scores[student]
     own = [cell for cell in autograded_cells(chapter) if exercise_of(cell.grade_id) == exercise]
-    others = [cell for cell in autograded_cells(chapter) if exercise_of(cell.grade_id) != exercise]
+    right = [cell for cell in autograded_cells(chapter) if exercise_of(cell.grade_id) not in wrong]
     hidden_points = sum(cell.points for cell in own if cell.hidden)
     assert (
         sum(got[cell.grade_id] for cell in own) <= sum(cell.points for cell in own) - hidden_points
     )
-    assert {cell.grade_id: got[cell.grade_id] for cell in others} == {
-        cell.grade_id: cell.points for cell in others
+    assert {cell.grade_id: got[cell.grade_id] for cell in right} == {
+        cell.grade_id: cell.points for cell in right
     }
+
+
+@pytest.mark.parametrize(("chapter", "exercise"), EXERCISE_CASES)
+def test_an_exercise_left_blank_costs_its_own_points_and_no_other(chapter, exercise, scores):
+    got = scores[without_student(exercise)]
+    expected = {
+        cell.grade_id: 0 if exercise_of(cell.grade_id) == exercise else cell.points
+        for cell in autograded_cells(chapter)
+    }
+    assert {grade_id: got[grade_id] for grade_id in expected} == expected
