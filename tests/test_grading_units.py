@@ -11,6 +11,7 @@ import csv
 import json
 import os
 import shlex
+import subprocess
 import sys
 import zipfile
 from pathlib import Path
@@ -25,7 +26,7 @@ from traitlets.config.loader import JSONFileConfigLoader
 
 from course_grading import cli, preprocessors, sandbox, settings, shards, workspace
 from course_grading.checks import failing_cells, notebook_problems
-from course_grading.course import GradingError
+from course_grading.course import GradingError, run_nbgrader
 from course_grading.feedback import safe_feedback_notebook
 from course_grading.inputs import NO_MATCH, gather
 from course_grading.preprocessors import AuditedExecute, SafeExecute, StderrIsOutput
@@ -477,6 +478,25 @@ def test_all_cells_leaves_the_release_out_of_the_grading_config(tmp_path):
     assert skipping.SafeExecute.release == str(tmp_path / "release.ipynb")
     every = workspace.grading_config(tmp_path, config, workspace.Options(all_cells=True), sockets)
     assert "release" not in every.SafeExecute
+
+
+def test_a_failing_nbgrader_command_says_what_nbgrader_said(tmp_path):
+    (tmp_path / "nbgrader_config.py").write_text("")
+    with pytest.raises(GradingError, match="nbgrader generate_assignment nope failed") as error:
+        run_nbgrader(tmp_path, "generate_assignment", "nope")
+    assert "No notebooks were matched" in str(error.value)
+
+
+def test_the_preloaded_schema_revision_is_the_one_nbgrader_asks_alembic_for():
+    asked = subprocess.run(
+        [sys.executable, "-c", "import nbgrader.api; print(nbgrader.api.get_alembic_version())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    from course_grading import preload
+
+    assert asked.stdout.strip() == preload.SCHEMA_REVISION != ""
 
 
 def test_the_autograde_list_is_nbgraders_own_with_ours_in_place():

@@ -5,16 +5,14 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import multiprocessing
 import os
 import signal
 from pathlib import Path
-from threading import Lock
 
 import nbformat
 
 from course_grading.checks import notebook_problems
-from course_grading.course import tool_environment
+from course_grading.course import grader_processes, start, tool_environment
 from course_grading.inputs import Submission
 from course_grading.limits import Watch, reasons_over, release_cgroups
 from course_grading.screen import screen_notebook
@@ -30,28 +28,7 @@ from course_grading.verdict import Audit, aliases_of, judge
 from course_grading.worker import SUMMARY, autograde_process
 from course_grading.workspace import Options, Template, temporary_course
 
-_START_LOCK = Lock()
-PRELOADED = (
-    "nbgrader.apps.nbgraderapp",
-    "nbgrader.api",
-    "course_grading.preprocessors",
-    "course_grading.preload",
-)
 LOG = "grader.log"
-
-
-def grader_processes():
-    """The multiprocessing context that starts one grader process per submission.
-
-    A fork server that has imported nbgrader and warmed it up once (`course_grading.preload`)
-    forks each of them: a fresh process per submission, without paying nbgrader's 1.6 s import
-    every time.
-    """
-    if "forkserver" not in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("spawn")
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(list(PRELOADED))
-    return context
 
 
 def sha256(path: Path) -> str:
@@ -102,8 +79,7 @@ def _run_grader(root, template: Template, student: str, options: Options, wall: 
         target=autograde_process,
         args=(str(root), template.chapter, student, environment, str(root / LOG)),
     )
-    with _START_LOCK:  # multiprocessing's bookkeeping of children is not thread-safe
-        process.start()
+    start(process)
     watch.join(process, wall)  # process.join(wall), watching the kernel's bytes
     finished = not process.is_alive()
     if not finished:
