@@ -5,6 +5,10 @@ notebook, the solution, every known mistake of ``tests/mistakes/<chapter>.py`` a
 other submissions of `tests.submissions.EXTRA` (the attacks on chapter 02), and returns what the
 run produced. The grading self-test (test_grading.py) and the attack tests (test_attacks.py) read
 the same run, so no submission is graded twice.
+
+`make test` runs these tests in two pytest-xdist workers (``--dist loadgroup``): the tests of one
+graded class share a worker (so each class is graded once), and every other module keeps its
+tests in one worker (so its module-scoped batch is graded once).
 """
 
 from __future__ import annotations
@@ -60,3 +64,15 @@ def graded_class(tmp_path_factory):
         return graded[chapter]
 
     return get
+
+
+def pytest_collection_modifyitems(items):
+    """Put each test in the xdist group of its graded class, else of its module."""
+    for item in items:
+        params = item.callspec.params if hasattr(item, "callspec") else {}
+        chapter = params.get("chapter") or getattr(item.module, "CHAPTER", None)
+        if "graded_class" in item.fixturenames or hasattr(item.module, "SHARES_A_WORKER_WITH"):
+            group = f"class-{getattr(item.module, 'SHARES_A_WORKER_WITH', None) or chapter}"
+        else:
+            group = item.module.__name__
+        item.add_marker(pytest.mark.xdist_group(group))
