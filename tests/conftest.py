@@ -66,6 +66,7 @@ def graded_class(tmp_path_factory):
     return get
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups into the test ids
 def pytest_collection_modifyitems(items):
     """Put each test in the xdist group of its graded class, else of its module."""
     for item in items:
@@ -76,3 +77,13 @@ def pytest_collection_modifyitems(items):
         else:
             group = item.module.__name__
         item.add_marker(pytest.mark.xdist_group(group))
+
+
+def pytest_xdist_node_collection_finished(node, ids):
+    """Stop when pytest-xdist's loadgroup does not group: every worker would grade every class."""
+    if node.config.getoption("dist") == "loadgroup" and not all("@" in id_ for id_ in ids):
+        pytest.exit(
+            "pytest-xdist's --dist loadgroup does not group with this pytest "
+            "(pytest-dev/pytest-xdist#1386): install the pytest that pyproject.toml asks for",
+            returncode=pytest.ExitCode.USAGE_ERROR,
+        )
