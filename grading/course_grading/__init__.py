@@ -16,7 +16,7 @@ plugins, the exchange); this package adds parallelism, the sandbox, status class
 hidden-test-free feedback. Its modules import one way, each only from those above it:
 
     status      statuses, their precedence, one submission's result (pure)
-    course      finding the course, its chapters, running nbgrader
+    course      finding the course, its chapters; the fork server that runs nbgrader's commands
     settings    the CourseGrade configuration (traitlets)
     inputs      gathering the submissions          checks     a notebook's problems
     screen      the static screen of answer cells (pure: `ast`, nothing run)
@@ -27,7 +27,7 @@ hidden-test-free feedback. Its modules import one way, each only from those abov
                 StderrIsOutput, the autograde list
     workspace   the template and each submission's temporary course
     feedback    hidden-test-free feedback          worker     the grader process's work
-    runner      grader processes, wall-clock limit
+    runner      one submission's grader process, its wall-clock limit
     record      the course gradebook and grades.csv (their only writer)
     shards      a class in N shards: their folders, merging them into the course
     batch       a whole class                      exchange   release, collect, feedback, export
