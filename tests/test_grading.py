@@ -81,7 +81,8 @@ def test_each_mistake_is_in_one_pack_beside_no_other_of_its_exercise(chapter):
     for pack in packs:
         exercises = [cell for cell, _ in pack.values()]
         assert len(set(exercises)) == len(exercises), pack.keys()
-        assert set(code_exercises(chapter)) - set(exercises), f"{pack.keys()} leaves none right"
+        if len(code_exercises(chapter)) > 1:
+            assert set(code_exercises(chapter)) - set(exercises), f"{pack.keys()} leaves none right"
 
 
 @pytest.mark.parametrize(("chapter", "mistake"), MISTAKE_CASES)
