@@ -79,6 +79,7 @@ def pytest_collection_modifyitems(items):
         item.add_marker(pytest.mark.xdist_group(group))
 
 
+@pytest.hookimpl(optionalhook=True)  # a pytest-xdist hook: unknown when xdist is off
 def pytest_xdist_node_collection_finished(node, ids):
     """Stop when pytest-xdist's loadgroup does not group: every worker would grade every class."""
     if node.config.getoption("dist") == "loadgroup" and not all("@" in id_ for id_ in ids):
