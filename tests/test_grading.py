@@ -15,7 +15,6 @@ import pytest
 
 from tests.notebooks import (
     CHAPTER_IDS,
-    answers_of,
     exercise_of,
     grade_cells,
     read,
@@ -66,9 +65,7 @@ def test_solution_scores_full_marks(chapter, scores):
 
 @pytest.mark.parametrize("chapter", CHAPTER_IDS)
 def test_every_exercise_has_a_known_mistake(chapter):
-    answers = set(answers_of(read(solution_path(chapter)))) - {
-        cell.grade_id for cell in grade_cells(read(solution_path(chapter)))
-    }
+    answers = set(code_exercises(chapter))
     covered = {cell for cell, _ in mistakes_of(chapter).values()}
     assert answers <= covered, f"exercises without a mistake in tests/mistakes: {answers - covered}"
 
