@@ -1,15 +1,16 @@
 """The instructors' side of Digits: release chapters, grade a whole class safely, return feedback.
 
 Introduced in the instructors' guide. ``course grade <chapter> <submissions>`` autogrades every
-submission with nbgrader, each in its own temporary course directory whose kernel runs under
-bubblewrap (no network, no capabilities, nothing writable but a size-limited tmpfs for its
-folder and ``/tmp``, no ``solutions/`` and no gradebook in sight) with a per-cell timeout, a
-memory limit and, where cgroups allow, limits on its processes and cores; submissions run in
-parallel; a static screen reports answer cells that reach for the machinery that runs or judges
-the tests, and a runtime audit around the test cells checks and resets that machinery in the
-kernel (``suspicious``, flagged in the gradebook); the results are recorded in the course
-gradebook and in ``grades.csv``, one row per input file, with a status;
-feedback HTML shows each test's points and a pass/fail message but never a hidden test.
+submission with nbgrader, each in its own temporary course directory. Two interpreters grade it:
+the student's kernel runs the student's notebook (with the visible tests, without the hidden
+ones), then a clean checker runs every graded test cell and calls the student's functions in
+that kernel, getting only data back; the points come from the checker alone. Both run under
+bubblewrap (no network, no capabilities, an unprivileged user, a cleared environment, nothing
+writable but a size-limited tmpfs, no ``solutions/`` and no gradebook in sight) with a
+per-cell timeout and, where cgroups allow, limits on their memory, processes and cores;
+submissions run in parallel; the results are recorded in the course gradebook and in
+``grades.csv``, one row per input file, with a status; feedback HTML shows each test's points
+and a pass/fail message but never a hidden test, and no output as active HTML.
 
 The pieces nbgrader has are nbgrader's (its apps, `Gradebook`, `OverwriteCells`, the ZipCollect
 plugins, the exchange); this package adds parallelism, the sandbox, status classification and
@@ -19,11 +20,11 @@ hidden-test-free feedback. Its modules import one way, each only from those abov
     course      finding the course, its chapters; the fork server that runs nbgrader's commands
     settings    the CourseGrade configuration (traitlets)
     inputs      gathering the submissions          checks     a notebook's problems
-    screen      the static screen of answer cells (pure: `ast`, nothing run)
-    verdict     what the screen and the runtime audit found, which test cells it costs (pure)
+    crossing    what crosses between the student's kernel and the checker: data only
+    checker     the checker: runs the graded tests, the student's names reach their kernel
     limits      a kernel's bytes, processes and cores: cgroups, the watch, the reasons
-    sandbox     bubblewrap probe and kernel script
-    preprocessors/   SafeExecute, AuditedExecute (the runtime audit: audit, audit_kernel),
+    sandbox     bubblewrap probe, kernel script, the checker's zygote
+    preprocessors/   SafeExecute, CheckedExecute (the student's kernel, then the checker),
                 StderrIsOutput, the autograde list
     workspace   the template and each submission's temporary course
     feedback    hidden-test-free feedback          worker     the grader process's work

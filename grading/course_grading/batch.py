@@ -13,6 +13,7 @@ from pathlib import Path
 
 import nbformat
 
+from course_grading.checks import setup_source
 from course_grading.course import (
     GradingError,
     chapter_ids,
@@ -24,7 +25,7 @@ from course_grading.inputs import gather
 from course_grading.limits import Limits, describe, probe_cgroups
 from course_grading.record import merge, record_files, write_grades
 from course_grading.runner import grade_submission
-from course_grading.sandbox import probe_sandbox
+from course_grading.sandbox import probe_sandbox, running_checker
 from course_grading.settings import course_grade, load_config
 from course_grading.shards import select, write_shard
 from course_grading.status import Result, Status
@@ -148,11 +149,16 @@ def grade(
         settings.chapter_timeouts = {}
     jobs = settings.jobs or os.cpu_count() or 1
     bwrap, line = sandbox_line(settings.sandbox)
-    limits = Limits(settings.disk_mib, settings.processes, settings.cpus_for(jobs), probe_cgroups())
+    limits = Limits(
+        memory_gib=settings.memory_gib,
+        disk_mib=settings.disk_mib,
+        processes=settings.processes,
+        cpus=settings.cpus_for(jobs),
+        cgroups=probe_cgroups(),
+    )
     line += f"; {describe(limits, sandboxed=bool(bwrap))}"
     options = Options(
         timeout=settings.timeout_for(chapter),
-        memory_gib=settings.memory_gib,
         sandbox=bwrap,
         threads=max(1, (os.cpu_count() or 1) // jobs),
         figures=settings.figures,
@@ -176,28 +182,30 @@ def grade(
         template = prepare(course, chapter, work, into_course=not shard)
         release = nbformat.read(template.release, as_version=4)
         others = other_releases(course, chapter)
-        progress = Progress(len(submissions), f"grading {chapter}")
-        results = []
-        with ThreadPoolExecutor(max_workers=jobs) as pool:
-            futures = {
-                pool.submit(grade_submission, template, s, options, release, others): s
-                for s in submissions
-            }
-            for future in as_completed(futures):
-                result = future.result()
-                try:
-                    if shard:
-                        record_files(folder, chapter, result, futures[future])
-                    else:
-                        result = merge(course, chapter, result, futures[future])
-                except Exception as error:
-                    result.status = Status.ERROR
-                    cause = f"{type(error).__name__}: {error}"
-                    result.reason = f"could not record the result: {cause}"[:300]
-                results.append(result)
-                progress.update(result)
-                if on_result:
-                    on_result(result)
+        checker = running_checker(bwrap, limits, work, setup_source(release))
+        with checker as options.checker:
+            progress = Progress(len(submissions), f"grading {chapter}")
+            results = []
+            with ThreadPoolExecutor(max_workers=jobs) as pool:
+                futures = {
+                    pool.submit(grade_submission, template, s, options, release, others): s
+                    for s in submissions
+                }
+                for future in as_completed(futures):
+                    result = future.result()
+                    try:
+                        if shard:
+                            record_files(folder, chapter, result, futures[future])
+                        else:
+                            result = merge(course, chapter, result, futures[future])
+                    except Exception as error:
+                        result.status = Status.ERROR
+                        cause = f"{type(error).__name__}: {error}"
+                        result.reason = f"could not record the result: {cause}"[:300]
+                    results.append(result)
+                    progress.update(result)
+                    if on_result:
+                        on_result(result)
         results.sort(key=lambda r: r.student_id)
         if shard:
             write_shard(folder, chapter, results)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 import nbformat
@@ -29,6 +30,31 @@ def cells_by_id(notebook) -> dict:
     return {
         nbgrader_meta(c)["grade_id"]: c for c in notebook.cells if nbgrader_meta(c).get("grade_id")
     }
+
+
+def exercise_names(release) -> list[str]:
+    """The names the release's answer cells define at their top level: in a test, the student's."""
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    names = set()
+    for cell in release.cells:
+        if cell.cell_type != "code" or not nbgrader_meta(cell).get("solution"):
+            continue
+        for node in ast.parse(TransformerManager().transform_cell(cell.source)).body:
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                names.add(node.name)
+            for target in getattr(node, "targets", [getattr(node, "target", None)]):
+                names |= (
+                    {n.id for n in ast.walk(target) if isinstance(n, ast.Name)} if target else set()
+                )
+    return sorted(names)
+
+
+def setup_source(release) -> str:
+    """The source of the release's setup cell (grade id ``setup``): the chapter's imports."""
+    return next(
+        (c.source for c in release.cells if nbgrader_meta(c).get("grade_id") == "setup"), ""
+    )
 
 
 def notebook_problems(

@@ -21,12 +21,15 @@ CONTROLS = {"pids": "pids.max", "cpu": ("cpu.max", "cpu.cfs_quota_us")}  # v2, v
 PERIOD = 100_000  # microseconds of a CPU quota's period
 SHM_MIB = 64  # /dev/shm, for POSIX semaphores: its own small tmpfs
 PID_FILE = "kernel.pid"  # the kernel script's pid (bwrap's, under the sandbox)
+CHECKER_PID_FILE = "checker.pid"  # the pid of the submission's checker
+KERNEL, CHECKER = "kernel", "checker"  # whose cgroups: the student's kernel's, the checker's
 
 
 @dataclass
 class Limits:
     """What one kernel may use; ``cgroups`` maps a controller to the folder its cgroups go in."""
 
+    memory_gib: float = 4.0
     disk_mib: int = 512
     processes: int = 512
     cpus: float | None = None  # cores; None: not limited
@@ -94,15 +97,17 @@ def probe_cgroups(base: Path = CGROUPS) -> dict[str, str]:
     return found
 
 
-def cgroup_folders(root: Path, limits: Limits) -> list[Path]:
-    """The cgroups of the kernel of the temporary course ``root`` (one per distinct parent)."""
-    name = f"{root.parent.name}.{root.name}"
+def cgroup_folders(root: Path, limits: Limits, role: str = KERNEL) -> list[Path]:
+    """The cgroups of the kernel (or the checker) of the temporary course ``root``, one per
+    distinct parent."""
+    name = f"{root.parent.name}.{root.name}.{role}"
     return [Path(parent) / name for parent in dict.fromkeys(limits.cgroups.values())]
 
 
 def make_cgroups(root: Path, limits: Limits) -> list[Path]:
-    """Make the kernel's cgroups and set their limits; the kernel script joins them."""
-    folders = cgroup_folders(root, limits)
+    """Make the kernel's and the checker's cgroups and set their limits; the kernel script and
+    the grader process put them there."""
+    folders = cgroup_folders(root, limits) + cgroup_folders(root, limits, CHECKER)
     for folder in folders:
         folder.mkdir()
         if "pids" in limits.cgroups and _control(folder, "pids"):
@@ -124,9 +129,12 @@ def _pids(folder: Path) -> list[int]:
 
 
 def release_cgroups(root: Path, limits: Limits, wait: float = 5.0) -> int:
-    """Kill what is left in the kernel's cgroups, remove them; how often a fork hit pids.max."""
+    """Kill what is left of the kernel and the checker, remove their cgroups; how often a fork
+    of the kernel hit pids.max."""
+    with contextlib.suppress(OSError, ValueError):
+        os.kill(int((root / CHECKER_PID_FILE).read_text()), signal.SIGKILL)
     refused = 0
-    for folder in cgroup_folders(root, limits):
+    for folder in cgroup_folders(root, limits) + cgroup_folders(root, limits, CHECKER):
         if not folder.exists():
             continue
         with contextlib.suppress(OSError, ValueError):

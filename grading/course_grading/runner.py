@@ -9,13 +9,10 @@ import os
 import signal
 from pathlib import Path
 
-import nbformat
-
 from course_grading.checks import notebook_problems
 from course_grading.course import grader_processes, start, tool_environment
 from course_grading.inputs import Submission
 from course_grading.limits import Watch, reasons_over, release_cgroups
-from course_grading.screen import screen_notebook
 from course_grading.status import (
     NOT_RUN,
     Result,
@@ -24,7 +21,6 @@ from course_grading.status import (
     last_exception,
     summary_problems,
 )
-from course_grading.verdict import Audit, aliases_of, judge
 from course_grading.worker import SUMMARY, autograde_process
 from course_grading.workspace import Options, Template, temporary_course
 
@@ -36,9 +32,10 @@ def sha256(path: Path) -> str:
 
 
 def wall_limit(release, timeout: int) -> int:
-    """Seconds a whole grader process may take: every code cell at its limit, and a margin."""
+    """Seconds a whole grader process may take: every code cell at its limit in the student's
+    kernel and again in the checker, and a margin."""
     code_cells = sum(1 for cell in release.cells if cell.cell_type == "code")
-    return timeout * (code_cells + 2) + 120
+    return timeout * (2 * code_cells + 2) + 120
 
 
 def grade_submission(
@@ -96,8 +93,6 @@ def _grade_submission(template, submission, options, release, other_releases, ba
     if NOT_RUN & set(statuses):
         base.status, base.reason = statuses[0], "; ".join(reasons)
         return base
-    notebook = nbformat.read(submission.path, as_version=4)
-    findings = screen_notebook(notebook, release)
     root = temporary_course(template, submission, options)
     wall = wall_limit(release, options.timeout)
     watch = Watch(root, options.limits, root / "sockets", sandboxed=bool(options.sandbox))
@@ -120,7 +115,9 @@ def _grade_submission(template, submission, options, release, other_releases, ba
     if summary is not None and summary["failure"]:
         cause = last_exception(stderr)
         summary["failure"] += f" ({cause})" if cause else ""
-    found, why = summary_problems(summary, timeout=options.timeout, memory_gib=options.memory_gib)
+    found, why = summary_problems(
+        summary, timeout=options.timeout, memory_gib=options.limits.memory_gib
+    )
     statuses += found
     reasons += why
     over = reasons_over(options.limits, watch, refused, summary["cells"] if summary else {})
@@ -133,15 +130,13 @@ def _grade_submission(template, submission, options, release, other_releases, ba
         feedback = root / "feedback" / submission.student_id / template.chapter
         base.autograded = str(autograded) if autograded.exists() else None
         base.feedback = str(feedback / f"{template.chapter}.html") if feedback.exists() else None
-    audits = [Audit(**answer) for answer in (summary or {}).get("audit", [])]
-    sources = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
-    verdict = judge(findings, audits, release, aliases_of(sources))
-    if verdict.suspicious:  # the cut rule: these test cells count as failed
-        for grade_id in verdict.failed:
-            base.grades[grade_id] = {"auto_score": 0.0, "needs_manual_grade": False}
-        base.score = float(sum(g["auto_score"] or 0 for g in base.grades.values()))
+    checked = (summary or {}).get("checked", {})
+    if checked.get("problems"):
+        statuses.append(Status.ERROR)
+        reasons += checked["problems"]
+    if checked.get("suspicious"):  # only a kernel whose grading machinery was changed does this
         statuses.append(Status.SUSPICIOUS)
-        reasons += verdict.reasons
+        reasons.append(f"the kernel sent the checker {'; '.join(checked['suspicious'][:3])}")
         base.flagged = True
     base.status = classify(statuses)
     base.reason = "; ".join(dict.fromkeys(reasons))

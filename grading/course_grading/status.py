@@ -35,7 +35,7 @@ PRECEDENCE = (
     Status.MISSING_CELLS,
     Status.ERROR,
     Status.TIMEOUT,
-    Status.SUSPICIOUS,  # after every real problem: the screen's findings are in the reason
+    Status.SUSPICIOUS,  # after every real problem: what the kernel sent is in the reason
 )
 NOT_RUN = frozenset({Status.CORRUPT, Status.WRONG_NOTEBOOK})  # never given to the grader
 CSV_FIELDS = ("student_id", "chapter", "score", "max_score", "status", "reason", "file", "sha256")
@@ -103,7 +103,7 @@ class Result:
     feedback: str | None = None  # the feedback page
     log: str | None = None  # the grader process's log, kept when the status is not graded
     timestamp: str | None = None
-    flagged: bool = False  # flag the submission in the gradebook (the screen found something)
+    flagged: bool = False  # flag the submission in the gradebook (its kernel sent forged answers)
 
     def row(self) -> dict:
         row = {name: getattr(self, name) for name in CSV_FIELDS}

@@ -6,7 +6,6 @@ temporary course.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import warnings
@@ -18,7 +17,7 @@ from nbgrader.apps.nbgraderapp import NbGraderApp
 
 from course_grading.checks import failing_cells
 from course_grading.feedback import write_feedback
-from course_grading.preprocessors.audit import taken
+from course_grading.preprocessors.checked_execute import reports
 
 SUMMARY = "summary.json"
 
@@ -28,7 +27,7 @@ def autograde_here(root: Path, chapter: str, student: str) -> dict:
 
     Introduced in the instructors' guide. The summary holds a ``failure`` (None when nbgrader
     did its work), the ``grades`` and ``comments`` of the gradebook, the failing ``cells`` and
-    the runtime ``audit``'s answers (`verdict.Audit`).
+    what the checker noticed (``checked``: `checked_execute.reports`).
     """
     os.chdir(root)
     os.environ.update(JUPYTER_PATH=str(root / "jupyter"), JUPYTER_RUNTIME_DIR=str(root / "runtime"))
@@ -41,8 +40,7 @@ def autograde_here(root: Path, chapter: str, student: str) -> dict:
         if exit_.code not in (0, None):
             failure = f"nbgrader autograde exited with {exit_.code}"
     autograded = root / "autograded" / student / chapter / f"{chapter}.ipynb"
-    audit = [dataclasses.asdict(answer) for answer in taken()]
-    summary = {"failure": failure, "grades": {}, "comments": {}, "cells": {}, "audit": audit}
+    summary = {"failure": failure, "grades": {}, "comments": {}, "cells": {}, "checked": reports()}
     if not autograded.exists():
         summary["failure"] = failure or "nbgrader wrote no autograded notebook"
         return summary

@@ -14,17 +14,25 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import nbformat
 from nbgrader.api import Gradebook
 from traitlets.config import Config
 
+from course_grading.checks import exercise_names
 from course_grading.course import GradingError, run_nbgrader
 from course_grading.inputs import Submission
-from course_grading.limits import Limits, make_cgroups
+from course_grading.limits import CHECKER, CHECKER_PID_FILE, Limits, cgroup_folders, make_cgroups
 from course_grading.preprocessors import autograde_preprocessors
 from course_grading.sandbox import KERNEL_NAME, write_kernelspec
 from course_grading.settings import course_id, load_config
 
 CONFIG_FILE = "nbgrader_config.json"
+# HTML that outputs and written answers may hold in the autograded notebook and feedback: no
+# scripts, styles, frames or forms (nbconvert's SanitizeHTML escapes the rest).
+SAFE_TAGS = sorted(
+    "a abbr b blockquote br code div em h1 h2 h3 h4 h5 h6 hr i img li ol p pre span strong sub "
+    "sup table tbody td tfoot th thead tr u ul".split()
+)
 
 
 @dataclass
@@ -32,12 +40,12 @@ class Options:
     """How ``course grade`` runs each submission (`settings.CourseGrade` gives the defaults)."""
 
     timeout: int = 60  # seconds per cell
-    memory_gib: float = 4.0
     sandbox: str | None = None  # the bwrap executable, or None for no sandbox
     threads: int = 1  # threads per kernel: the cores shared among the jobs
     figures: bool = False  # draw the notebooks' figures (no test grades them; ~15% slower)
     all_cells: bool = False  # also run the demonstrations tagged skip-when-grading
     limits: Limits = field(default_factory=Limits)  # bytes, processes, cores of each kernel
+    checker: str = ""  # the Unix socket of the run's checker zygote
 
 
 @dataclass
@@ -51,6 +59,7 @@ class Template:
     gradebook: Path  # the assignment, no student
     release: Path  # the student notebook, fresh from solutions/
     max_score: float
+    names: list[str] = field(default_factory=list)  # what the answer cells define
 
 
 def write_config(root: Path, config: Config) -> Path:
@@ -131,10 +140,13 @@ def prepare(course: Path, chapter: str, work: Path, *, into_course: bool = True)
         gradebook=template / "gradebook.db",
         release=release_dir / chapter / f"{chapter}.ipynb",
         max_score=float(max_score),
+        names=exercise_names(nbformat.read(release_dir / chapter / f"{chapter}.ipynb", 4)),
     )
 
 
-def grading_config(root: Path, course_config: Config, options: Options, sockets: Path) -> Config:
+def grading_config(
+    root: Path, course_config: Config, options: Options, sockets: Path, names: list[str]
+) -> Config:
     """The course's configuration, then what grading one submission in ``root`` needs."""
     config = copy.deepcopy(course_config)
     config.pop("CourseGrade", None)
@@ -147,6 +159,15 @@ def grading_config(root: Path, course_config: Config, options: Options, sockets:
     if not options.all_cells:  # the release's unchanged demonstrations are not run
         ours.SafeExecute.release = str(root / "release.ipynb")
     ours.Autograde.autograde_preprocessors = autograde_preprocessors()
+    ours.CheckedExecute.checker_socket = options.checker
+    ours.CheckedExecute.exercise_names = names
+    ours.CheckedExecute.checker_pid_file = str(root / CHECKER_PID_FILE)
+    ours.CheckedExecute.checker_cgroups = [
+        str(folder) for folder in cgroup_folders(root, options.limits, CHECKER)
+    ]
+    ours.SanitizeHTML.enabled = True
+    ours.SanitizeHTML.tags = SAFE_TAGS
+    ours.SanitizeHTML.attributes = {"*": ["class", "title"], "a": ["href"], "img": ["src", "alt"]}
     if options.sandbox:  # no network in the sandbox: the kernel talks over IPC sockets
         ours.KernelManager.transport = "ipc"
         ours.KernelManager.ip = str(sockets / "k")
@@ -167,9 +188,8 @@ def temporary_course(template: Template, submission: Submission, options: Option
     if submission.timestamp:
         (folder / "timestamp.txt").write_text(submission.timestamp.isoformat(sep=" "))
     (root / "runtime").mkdir()
-    sockets = write_kernelspec(
-        root, sandbox=options.sandbox, memory_gib=options.memory_gib, limits=options.limits
-    )
-    write_config(root, grading_config(root, load_config(template.course), options, sockets))
+    sockets = write_kernelspec(root, sandbox=options.sandbox, limits=options.limits)
+    course_config = load_config(template.course)
+    write_config(root, grading_config(root, course_config, options, sockets, template.names))
     make_cgroups(root, options.limits)  # last: the runner's `limits.release_cgroups` ends them
     return root

@@ -1,11 +1,12 @@
-"""The preprocessors `course grade` adds to nbgrader's autograde, and where they go in its list."""
+"""The preprocessors `course grade` puts into nbgrader's autograde, and where they go."""
 
 from __future__ import annotations
 
+from nbconvert.preprocessors.sanitize import SanitizeHTML
 from nbgrader.converters.autograde import Autograde
 from nbgrader.preprocessors import Execute, SaveAutoGrades
 
-from course_grading.preprocessors.audit import AuditedExecute
+from course_grading.preprocessors.checked_execute import CheckedExecute
 from course_grading.preprocessors.safe_execute import SafeExecute
 from course_grading.preprocessors.stderr_is_output import StderrIsOutput
 
@@ -16,11 +17,12 @@ def dotted(cls: type) -> str:
 
 
 def autograde_preprocessors(default: list | None = None) -> list[str]:
-    """nbgrader's own ``Autograde.autograde_preprocessors`` with this package's two in it.
+    """nbgrader's own ``Autograde.autograde_preprocessors`` with this package's in it.
 
-    `AuditedExecute` (`SafeExecute` with the runtime audit) takes the place of `Execute`;
-    `StderrIsOutput` goes just before `SaveAutoGrades`, so scores see stderr as output.
-    ``default`` is nbgrader's list (read from `Autograde` when not given).
+    `CheckedExecute` takes the place of `Execute`, and nbconvert's `SanitizeHTML` follows it,
+    so that no output reaches the autograded notebook, formgrader or feedback as active HTML;
+    `StderrIsOutput` goes just before `SaveAutoGrades`. ``default`` is nbgrader's list (read
+    from `Autograde` when not given).
     """
     if default is None:
         default = Autograde.class_traits()["autograde_preprocessors"].default()
@@ -30,8 +32,11 @@ def autograde_preprocessors(default: list | None = None) -> list[str]:
     for preprocessor in default:
         if preprocessor is SaveAutoGrades:
             names.append(dotted(StderrIsOutput))
-        names.append(dotted(AuditedExecute if preprocessor is Execute else preprocessor))
+        if preprocessor is Execute:
+            names += [dotted(CheckedExecute), dotted(SanitizeHTML)]
+        else:
+            names.append(dotted(preprocessor))
     return names
 
 
-__all__ = ["AuditedExecute", "SafeExecute", "StderrIsOutput", "autograde_preprocessors", "dotted"]
+__all__ = ["CheckedExecute", "SafeExecute", "StderrIsOutput", "autograde_preprocessors", "dotted"]

@@ -11,7 +11,7 @@ from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import Execute
 from traitlets import Unicode
 
-from course_grading.status import DIED_ENAME, NOT_RUN_ENAME
+from course_grading.status import DIED_ENAME, NOT_RUN_ENAME, TIMEOUT_ENAME
 
 SKIP_TAG = "skip-when-grading"
 SKIPPED_NOTE = (
@@ -57,16 +57,20 @@ class SafeExecute(Execute):
         "submitted cell is identical to one of them ('' runs every cell).",
     ).tag(config=True)
 
-    _died = False
+    _died_at: int | None = None  # the index of the cell in which the kernel died
     _skipped: frozenset[str] = frozenset()
 
     def preprocess(self, nb, resources=None, km=None):
-        self._died = False
-        self._skipped = skipped_sources(self.release)
+        self.start_notebook()
         return super().preprocess(nb, resources, km)
 
+    def start_notebook(self) -> None:
+        self._died_at = None
+        self._ran: list[tuple[int, str]] = []  # (index, source) of each cell run without timeout
+        self._skipped = skipped_sources(self.release)
+
     def preprocess_cell(self, cell, resources, index):
-        if self._died:
+        if self._died_at is not None:
             if cell.cell_type == "code" and cell.source.strip():
                 cell.outputs = [error_output(NOT_RUN_ENAME, "the kernel died in an earlier cell")]
             return cell, resources
@@ -78,11 +82,15 @@ class SafeExecute(Execute):
             cell.outputs = [NotebookNode(output_type="stream", name="stdout", text=SKIPPED_NOTE)]
             return cell, resources
         try:
-            return super().preprocess_cell(cell, resources, index)
+            cell, resources = super().preprocess_cell(cell, resources, index)
         except DeadKernelError:
-            self._died = True
+            self._died_at = index
             cell.outputs = [
                 *cell.get("outputs", []),
                 error_output(DIED_ENAME, "the kernel exited or crashed while running this cell"),
             ]
             return cell, resources
+        timed_out = any(o.get("ename") == TIMEOUT_ENAME for o in cell.get("outputs", []))
+        if cell.cell_type == "code" and not timed_out:
+            self._ran.append((index, cell.source))
+        return cell, resources

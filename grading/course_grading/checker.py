@@ -1,0 +1,169 @@
+"""The checker: the clean Python in which `course grade` runs a chapter's graded tests.
+
+Introduced in the instructors' guide. It never runs a line a student wrote: it runs the
+release's read-only cells (setup, data, given helpers) and every graded test cell, visible and
+hidden, as the course's source has them. A name that the student's notebook defines (a name an
+answer cell of the release binds) stands for the student's object (`crossing.StudentName`):
+calling it asks the grader, which asks the student's kernel, and only data come back
+(`crossing`). Points come from the outcome of each test cell here, and from nothing the
+student's kernel says about itself.
+
+One checker per ``course grade`` run, the zygote, imports the chapter's setup cell once, then
+forks a fresh checker for each submission; each talks to its grader process over a Unix socket
+in frames (`write_frame`, `read_frame`): the grader sends ``start``, then ``run`` for each cell,
+and answers each ``call`` the cell makes with the student kernel's ``reply``; the checker
+answers each ``run`` with ``done``.
+"""
+
+from __future__ import annotations
+
+import builtins
+import contextlib
+import io
+import json
+import linecache
+import os
+import signal
+import socket
+import struct
+import sys
+
+from course_grading import crossing
+
+HEADER = struct.Struct(">Q")
+READY = "checker ready"
+
+
+def write_frame(stream, message: dict) -> None:
+    body = json.dumps(message).encode()
+    stream.write(HEADER.pack(len(body)) + body)
+    stream.flush()
+
+
+def read_frame(stream) -> dict | None:
+    """The next message, or None at the end of the stream."""
+    head = stream.read(HEADER.size)
+    if len(head) < HEADER.size:
+        return None
+    body = stream.read(HEADER.unpack(head)[0])
+    return json.loads(body)
+
+
+class Student:
+    """The student's kernel as the checker reaches it: through the grader, data only."""
+
+    def __init__(self, reader, writer):
+        self.reader, self.writer = reader, writer
+        self.suspicious: list[str] = []  # answers the agent in the kernel never sends
+
+    def call(self, target, args, kwargs, op: str = "call"):
+        text, sent = crossing.request(op, target, args, kwargs)
+        write_frame(self.writer, {"op": "call", "text": text})
+        reply = read_frame(self.reader)
+        if reply is None:  # the grader is gone: nothing left to check for
+            os._exit(0)
+        failure = reply.get("failure")
+        if failure == "timeout":
+            raise crossing.CellTimeoutError(f"your code ran over {reply.get('seconds')} s")
+        if failure == "died":
+            raise crossing.KernelDied("your notebook's kernel died while running your code")
+        if failure:
+            raise RuntimeError(f"your notebook's kernel did not answer ({failure})")
+        try:
+            return crossing.answer(reply["text"], sent, self)
+        except crossing.Refused as error:
+            self.suspicious.append(f"an answer the grader never asks for ({error})")
+            raise TypeError(f"your kernel's answer could not be read ({error})") from None
+
+
+class Namespace(dict):
+    """The checker's global names; a missing name that the student defines is theirs."""
+
+    def __init__(self, names, student: Student | None):
+        super().__init__(__name__="__main__", __builtins__=builtins)
+        self.names, self.student = frozenset(names), student
+
+    def __missing__(self, name: str):
+        if name in self.names:
+            return crossing.StudentName(name, self.student)
+        raise KeyError(name)
+
+
+def python_of(source: str) -> str:
+    """A cell's source as Python: IPython's ``%`` and ``!`` lines transformed."""
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    return TransformerManager().transform_cell(source)
+
+
+def run_cell(source: str, name: str, namespace: Namespace) -> dict:
+    """Run one cell; its outcome: ``ok``, or the exception's name and message."""
+    filename = f"<{name}>"
+    output = io.StringIO()
+    try:
+        text = python_of(source)
+        linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)
+        code = compile(text, filename, "exec")
+        with contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
+            exec(code, namespace)
+    except BaseException as error:  # a test's failure, whatever it is, is the cell's outcome
+        return {"ok": False, "ename": type(error).__name__, "evalue": str(error)[:2000]}
+    return {"ok": True}
+
+
+def install_helpers(student: Student) -> None:
+    """`course_utils.testing` as graded tests need it: across to the student's kernel."""
+    from course_utils import testing
+
+    def in_your_kernel(function, /, *args, **kwargs):
+        return student.call(function, args, kwargs)
+
+    in_your_kernel.__doc__ = testing.in_your_kernel.__doc__
+    testing.in_your_kernel = in_your_kernel
+    testing.identity = crossing.identity
+
+
+def serve_grader(connection: socket.socket) -> None:
+    """Be one submission's checker: run what its grader sends, until it hangs up."""
+    reader, writer = connection.makefile("rb"), connection.makefile("wb")
+    student = Student(reader, writer)
+    install_helpers(student)
+    write_frame(writer, {"op": "hello", "pid": os.getpid()})
+    namespace = Namespace((), student)
+    while (message := read_frame(reader)) is not None:
+        if message["op"] == "start":
+            namespace = Namespace(message["names"], student)
+        elif message["op"] == "run":
+            outcome = run_cell(message["source"], message["name"], namespace)
+            outcome["suspicious"], student.suspicious = student.suspicious, []
+            write_frame(writer, {"op": "done", **outcome})
+
+
+def zygote(path: str, warm_up: str) -> None:
+    """Import what ``warm_up`` (a chapter's setup cell) imports, then fork a checker for each
+    connection to the Unix socket ``path``."""
+    outcome = run_cell(warm_up, "setup", Namespace((), None))
+    if not outcome["ok"]:
+        print(f"the setup cell failed in the checker: {outcome}", file=sys.stderr, flush=True)
+    threads = len(os.listdir("/proc/self/task")) if os.path.isdir("/proc/self/task") else 1
+    if threads > 1:  # forking a process with threads is safe only if they hold no lock
+        print(f"the checker forks with {threads} threads", file=sys.stderr, flush=True)
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(path)
+    server.listen(64)
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped as they end
+    print(READY, flush=True)
+    while True:
+        connection, _ = server.accept()
+        if os.fork() == 0:
+            server.close()
+            try:
+                serve_grader(connection)
+            finally:
+                os._exit(0)
+        connection.close()
+
+
+if __name__ == "__main__":
+    with open(sys.argv[2], encoding="utf-8") as file:
+        zygote(sys.argv[1], file.read())

@@ -1,0 +1,303 @@
+"""The graded tests run in the checker; the student's kernel runs only the student's notebook.
+
+Introduced in the instructors' guide. `CheckedExecute` takes the place of nbgrader's `Execute`
+when `course grade` autogrades. First the student's kernel runs the notebook as the student ran
+it (`SafeExecute`), except that each graded test cell runs as the release has it: the visible
+tests run there, the hidden tests are not there at all. Then a checker (`course_grading.checker`,
+forked from the run's zygote) runs the release's read-only cells and every graded test cell in
+order, and this preprocessor relays each call a test makes to the student's kernel, which by
+then has run every cell it will ever run: nothing the checker sends can reach an output. A test
+cell keeps what the student's kernel printed, made inert (no error, no result nbgrader could
+score), followed by the checker's verdict: nothing when the test passed, the exception's name
+and message when it failed. nbgrader scores the cell from that, so the points come from the
+checker alone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import json
+import os
+import re
+from pathlib import Path
+from queue import Empty
+from time import monotonic
+
+from nbclient.client import NotebookClient
+from nbclient.util import ensure_async, run_sync
+from nbformat.notebooknode import NotebookNode
+from traitlets import List, Unicode
+
+from course_grading import crossing
+from course_grading.checker import HEADER
+from course_grading.checks import nbgrader_meta
+from course_grading.preprocessors.safe_execute import SafeExecute, error_output
+from course_grading.status import DIED_ENAME, TIMEOUT_ENAME
+
+HIDDEN = re.compile(r"^[^\n]*BEGIN HIDDEN TESTS.*?END HIDDEN TESTS[^\n]*(\n|$)", re.S | re.M)
+ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+REVIVALS = 2  # how often a kernel that died is started again, its cells run again
+_REPORTS: list[dict] = []  # what the checking of each notebook this process ran noticed
+
+
+def is_test(cell) -> bool:
+    meta = nbgrader_meta(cell)
+    return cell.cell_type == "code" and bool(meta.get("grade")) and not meta.get("solution")
+
+
+def is_setup(cell) -> bool:
+    """A read-only cell that is neither a test nor an answer: setup, data, given helpers."""
+    meta = nbgrader_meta(cell)
+    return cell.cell_type == "code" and bool(meta.get("locked")) and not meta.get("grade")
+
+
+def released(source: str) -> str:
+    """A test cell as the student notebook has it: without its hidden tests."""
+    return HIDDEN.sub("", source)
+
+
+def has_code(source: str) -> bool:
+    return any(line.strip() and not line.strip().startswith("#") for line in source.splitlines())
+
+
+def inert(outputs: list) -> list:
+    """What the student's kernel showed, as text and pictures that nbgrader cannot score."""
+    shown = []
+    for output in outputs:
+        kind = output.get("output_type")
+        if kind == "error":
+            lines = output.get("traceback") or [f"{output.get('ename')}: {output.get('evalue')}"]
+            text = "\n".join(ANSI.sub("", line) for line in lines) + "\n"
+            shown.append(NotebookNode(output_type="stream", name="stdout", text=text))
+        elif kind == "execute_result":
+            data, metadata = output.get("data", {}), output.get("metadata", {})
+            shown.append(NotebookNode(output_type="display_data", data=data, metadata=metadata))
+        elif kind == "stream":
+            shown.append(NotebookNode(output_type="stream", name="stdout", text=output["text"]))
+        else:
+            shown.append(output)
+    return shown
+
+
+def reports() -> dict:
+    """What checking the last notebook run in this process noticed (empty if none ran)."""
+    return _REPORTS[-1] if _REPORTS else {"suspicious": [], "problems": []}
+
+
+class CheckerLink:
+    """One submission's checker, as its grader drives it."""
+
+    def __init__(self, reader, writer, pid: int):
+        self.reader, self.writer, self.pid = reader, writer, pid
+
+    @classmethod
+    async def open(cls, path: str, names: list, cgroups: list, pid_file: str) -> CheckerLink:
+        reader, writer = await asyncio.open_unix_connection(path)
+        link = cls(reader, writer, 0)
+        hello = await asyncio.wait_for(link.read(), 60)
+        link.pid = int(hello["pid"])
+        for folder in cgroups:  # the checker's share of the machine, like the kernel's
+            Path(folder, "cgroup.procs").write_text(str(link.pid))
+        if pid_file:
+            Path(pid_file).write_text(str(link.pid))
+        link.send({"op": "start", "names": names})
+        return link
+
+    def send(self, message: dict) -> None:
+        body = json.dumps(message).encode()
+        self.writer.write(HEADER.pack(len(body)) + body)
+
+    async def read(self) -> dict:
+        head = await self.reader.readexactly(HEADER.size)
+        return json.loads(await self.reader.readexactly(HEADER.unpack(head)[0]))
+
+    async def run(self, name: str, source: str, timeout: float, relay) -> dict:
+        """Run one cell in the checker, relaying its calls; its outcome (``stopped``: the
+        checker was stopped, a new one is needed)."""
+        deadline = monotonic() + timeout
+        self.send({"op": "run", "name": name, "source": source})
+        while True:
+            try:
+                message = await asyncio.wait_for(self.read(), max(deadline - monotonic(), 0.01))
+            except (TimeoutError, asyncio.TimeoutError):
+                return self.stop(TIMEOUT_ENAME, f"{name} ran over {timeout:g} s")
+            except (asyncio.IncompleteReadError, ConnectionError, ValueError):
+                return self.stop("CheckerDied", f"the checker stopped while running {name}")
+            if message.get("op") == "call":
+                self.send({"op": "reply", **await relay(message["text"], deadline)})
+            elif message.get("op") == "done":
+                return message
+
+    def stop(self, ename: str, evalue: str) -> dict:
+        self.close()
+        return {"ok": False, "ename": ename, "evalue": evalue, "stopped": True}
+
+    def close(self) -> None:
+        self.writer.close()
+        if self.pid:
+            try:
+                os.kill(self.pid, 9)
+            except ProcessLookupError:
+                pass
+
+
+class CheckedExecute(SafeExecute):
+    """`SafeExecute` in the student's kernel, then the graded tests in the checker."""
+
+    checker_socket = Unicode(help="The Unix socket of the run's checker zygote.").tag(config=True)
+    exercise_names = List(
+        Unicode(), help="The names the release's answer cells define: the student's in tests."
+    ).tag(config=True)
+    checker_cgroups = List(Unicode(), help="The cgroups the checker joins.").tag(config=True)
+    checker_pid_file = Unicode("", help="Where the checker's pid is written.").tag(config=True)
+
+    def preprocess(self, nb, resources=None, km=None):
+        """nbconvert's `ExecutePreprocessor.preprocess`, with the checker's turn at the end,
+        while the student's kernel still runs."""
+        self.start_notebook()
+        self._shown: dict[int, list] = {}
+        self.report = {"suspicious": [], "problems": []}
+        self.revivals, self.stuck = 0, False
+        NotebookClient.__init__(self, nb, km)
+        self.reset_execution_trackers()
+        self._check_assign_resources(resources)
+        with self.setup_kernel():
+            info = self.wait_for_reply(self.kc.kernel_info())
+            self.nb.metadata["language_info"] = info["content"]["language_info"]
+            for index, cell in enumerate(self.nb.cells):
+                self.preprocess_cell(cell, resources, index)
+            run_sync(self.check)()
+        _REPORTS.append(self.report)
+        self.set_widgets_metadata()
+        return self.nb, self.resources
+
+    def preprocess_cell(self, cell, resources, index):
+        if not is_test(cell) or self._died_at is not None:
+            return super().preprocess_cell(cell, resources, index)
+        shown = copy.deepcopy(cell)
+        shown.source, shown.outputs = released(cell.source), []
+        if has_code(shown.source):
+            shown, resources = super().preprocess_cell(shown, resources, index)
+        cell.outputs, cell.execution_count = shown.outputs, shown.get("execution_count")
+        self._shown[index] = shown.outputs
+        return cell, resources
+
+    async def check(self) -> None:
+        """Run the read-only and test cells in the checker, each test cell's verdict its output."""
+        limit = len(self.nb.cells) if self._died_at is None else self._died_at
+        plan = [
+            (index, cell)
+            for index, cell in enumerate(self.nb.cells[:limit])
+            if is_setup(cell) or is_test(cell)
+        ]
+        if not any(is_test(cell) for _, cell in plan):
+            return
+        ready = await self.revive(limit) if self._died_at is not None else True
+        ready = ready and await self.quiet(crossing.agent_source())
+        link, setups = None, []
+        for index, cell in plan:
+            name = nbgrader_meta(cell).get("grade_id") or f"cell {index + 1}"
+            if not ready:
+                outcome = {"ok": False, "ename": DIED_ENAME, "evalue": "the kernel died"}
+            else:
+                link = link or await self.new_checker(setups)
+                outcome = await link.run(name, cell.source, self.timeout, self.relay)
+            self.report["suspicious"] += outcome.get("suspicious", [])
+            if outcome.get("stopped"):
+                link = None
+                if outcome["ename"] != TIMEOUT_ENAME:
+                    self.report["problems"].append(outcome["evalue"])
+            if is_setup(cell):
+                setups.append((name, cell.source))
+                if not outcome["ok"]:
+                    failure = f"{outcome['ename']}: {outcome['evalue']}"[:200]
+                    self.report["problems"].append(f"the checker could not run {name} ({failure})")
+            else:
+                verdict = (
+                    [] if outcome["ok"] else [error_output(outcome["ename"], outcome["evalue"])]
+                )
+                cell.outputs = inert(self._shown.get(index, [])) + verdict
+        if link is not None:
+            link.close()
+
+    async def new_checker(self, setups: list) -> CheckerLink:
+        link = await CheckerLink.open(
+            self.checker_socket, list(self.exercise_names), self.checker_cgroups,
+            self.checker_pid_file,
+        )  # fmt: skip
+        for name, source in setups:  # a new checker after one was stopped: the same start
+            await link.run(name, source, self.timeout, self.relay)
+        return link
+
+    async def relay(self, text: str, deadline: float) -> dict:
+        """Ask the student's kernel to answer one request of the checker, by ``deadline``."""
+        if self.stuck:
+            return {"failure": "timeout", "seconds": self.timeout}
+        if not await ensure_async(self.km.is_alive()):
+            alive = await self.revive(len(self.nb.cells))
+            if not (alive and await self.quiet(crossing.agent_source())):
+                return {"failure": "died"}
+        request = self.kc.execute(
+            crossing.call_source(text), silent=True, store_history=False, allow_stdin=False
+        )
+        answers = []
+        while True:
+            left = deadline - monotonic()
+            if left <= 0:
+                await self.interrupt(request)
+                return {"failure": "timeout", "seconds": self.timeout}
+            try:
+                message = await self.kc.get_iopub_msg(timeout=min(left, 1.0))
+            except Empty:
+                if not await ensure_async(self.km.is_alive()):
+                    return {"failure": "died"}
+                continue
+            if message["parent_header"].get("msg_id") != request:
+                continue
+            kind, content = message["msg_type"], message["content"]
+            if kind == "display_data" and crossing.MIME in content.get("data", {}):
+                answers.append(content["data"][crossing.MIME])
+            elif kind == "status" and content.get("execution_state") == "idle":
+                break
+        if len(answers) > 1:
+            self.report["suspicious"].append("the kernel answered one request more than once")
+        return {"text": answers[0]} if answers else {"failure": "no answer"}
+
+    async def interrupt(self, request: str) -> None:
+        """Interrupt a call that ran over; if the kernel does not come back, it is stuck."""
+        await ensure_async(self.km.interrupt_kernel())
+        self.stuck = not await self.wait_idle(request, 5)
+
+    async def wait_idle(self, request: str, seconds: float) -> bool:
+        """Whether the kernel finished ``request`` within ``seconds``."""
+        deadline = monotonic() + seconds
+        while (left := deadline - monotonic()) > 0:
+            try:
+                message = await self.kc.get_iopub_msg(timeout=min(left, 1.0))
+            except Empty:
+                if not await ensure_async(self.km.is_alive()):
+                    return False
+                continue
+            if message["parent_header"].get("msg_id") == request:
+                content = message["content"]
+                if message["msg_type"] == "status" and content["execution_state"] == "idle":
+                    return True
+        return False
+
+    async def quiet(self, code: str) -> bool:
+        """Run ``code`` in the student's kernel without a trace in the notebook."""
+        request = self.kc.execute(code, silent=True, store_history=False, allow_stdin=False)
+        return await self.wait_idle(request, self.timeout)
+
+    async def revive(self, limit: int) -> bool:
+        """Start the student's kernel again and run again the cells it ran before ``limit``."""
+        if self.revivals >= REVIVALS:
+            return False
+        self.revivals += 1
+        await ensure_async(self.km.restart_kernel(now=True))
+        await ensure_async(self.kc.wait_for_ready(timeout=self.startup_timeout))
+        for index, source in self._ran:
+            if index < limit and not await self.quiet(source):
+                return False
+        return True
