@@ -1,21 +1,20 @@
-"""What crosses between a student's kernel and the checker (`course_grading.crossing`).
+"""What crosses between a student's kernel and the checker (`crossing`, `agent`, `student`).
 
-The student's kernel is played here by `crossing.respond` in this process, over a namespace of
-its own; the checker's side by `checker.Namespace` and `checker.run_cell`, as in grading.
+The student's kernel is played here by `agent.respond` in this process, over a namespace of its
+own; the checker's side by `checker.Namespace` and `checker.run_cell`, as in grading.
 """
 
 from __future__ import annotations
 
 import json
 import math
-import warnings
 
 import keras
 import numpy as np
 import pytest
 import tensorflow as tf
 
-from course_grading import checker, crossing
+from course_grading import agent, checker, crossing, student
 from course_utils import testing
 
 pytestmark = pytest.mark.unit
@@ -24,19 +23,19 @@ STUDENT: dict = {}  # the student's notebook's names
 
 
 class LocalStudent:
-    """The student's kernel, in this process: each request answered by `crossing.respond`."""
+    """The student's kernel, in this process: each request answered by `agent.respond`."""
 
     def __init__(self):
         self.texts: list[str] = []
 
-    def call(self, target, args, kwargs, op="call"):
-        text, sent = crossing.request(op, target, args, kwargs)
+    def call(self, target, args, kwargs):
+        text, sent = student.request(target, args, kwargs)
         self.texts.append(text)
-        return crossing.answer(crossing.respond(text, STUDENT), sent, self)
+        return student.answer(agent.respond(text, STUDENT), sent)
 
 
 @pytest.fixture
-def student():
+def kernel():
     STUDENT.clear()
     STUDENT.update(np=np, tf=tf, keras=keras)
     return LocalStudent()
@@ -47,17 +46,17 @@ def define(source: str) -> None:
     exec(source, STUDENT)
 
 
-def check(student, source: str, *names: str) -> dict:
+def check(kernel, source: str, *names: str) -> dict:
     """Run ``source`` as a test cell in a checker whose student's names are ``names``."""
-    namespace = checker.Namespace(names, student)
+    namespace = checker.Namespace(names, kernel)
     namespace.update(np=np, tf=tf, keras=keras, testing=testing)
     return checker.run_cell(source, "test", namespace)
 
 
 def across(value):
     """``value`` as it arrives in the checker from the student's kernel."""
-    wire = crossing.Encoder(handles=crossing.HANDLES)(value)
-    return crossing.Decoder()(json.loads(json.dumps(wire)))
+    wire = crossing.Encoder(handles=agent.KEPT)(value)
+    return student.AnswerDecoder()(json.loads(json.dumps(wire)))
 
 
 @pytest.mark.parametrize(
@@ -69,17 +68,13 @@ def across(value):
         2**100,
         1.5,
         math.inf,
-        complex(1, -2),
         "text",
-        b"\x00bytes",
         (1, "two", [3.0]),
         {3: "three", "k": (1, 2)},
-        {1, 2},
-        frozenset({"a"}),
         np.int64(3),
         np.float32(0.25),
         np.bool_(True),
-        np.dtype("int32"),
+        np.str_("digit"),
     ],
     ids=repr,
 )
@@ -126,8 +121,8 @@ class Integer(int):
 
 @pytest.mark.parametrize(
     "value",
-    [Anything(), Integer(3), np.arange(3).view(np.ma.MaskedArray), [Anything()], lambda x: x],
-    ids=["lying-eq", "int-subclass", "ndarray-subclass", "inside-a-list", "lambda"],
+    [Anything(), Integer(3), np.arange(3).view(np.ma.MaskedArray), [Anything()], lambda x: x, {1}],
+    ids=["lying-eq", "int-subclass", "ndarray-subclass", "inside-a-list", "lambda", "set"],
 )
 def test_what_is_not_data_cannot_cross_and_says_what_to_return(value):
     with pytest.raises(TypeError, match="cannot be checked: return data"):
@@ -135,7 +130,7 @@ def test_what_is_not_data_cannot_cross_and_says_what_to_return(value):
 
 
 def test_an_object_array_cannot_cross():
-    with pytest.raises(TypeError, match="dtype object"):
+    with pytest.raises(TypeError, match="of object cannot be checked"):
         crossing.Encoder()(np.array([Anything()], dtype=object))
 
 
@@ -168,7 +163,7 @@ def array_wire(**changes) -> dict:
         array_wire(v="not base64!"),
         {"t": "generator", "n": 0, "v": {"t": "dict", "n": 1, "v": []}},
         {"t": "model", "n": 0, "config": "{}", "weights": []},
-        {"t": "handle", "token": "t", "kind": "object"},
+        {"t": "iterator", "v": {"t": "none"}},
         [],
     ],
     ids=lambda wire: json.dumps(wire)[:40],
@@ -201,7 +196,7 @@ def test_a_model_crosses_as_its_configuration_and_weights_with_its_identity():
     for got, want in zip(back.weights, model.weights, strict=True):
         np.testing.assert_array_equal(got.numpy(), want.numpy())
     again = across(model)
-    identity = crossing.identity
+    identity = student.identity
     assert identity(again) == identity(back) != identity(model)
     assert [identity(w) for w in again.weights] == [identity(w) for w in back.weights]
     assert identity(across(small_model())) != identity(back)
@@ -232,7 +227,7 @@ def halve(x):
 )
 def test_a_model_of_anything_but_built_in_layers_cannot_cross(build, message):
     with pytest.raises(TypeError, match=f"{message}.*not a built-in Keras class"):
-        crossing.Encoder(handles={})(build())
+        crossing.Encoder()(build())
 
 
 def test_a_functional_model_crosses_too():
@@ -240,7 +235,7 @@ def test_a_functional_model_crosses_too():
     assert back.name == "functional" and back.get_layer("out").units == 2
 
 
-def test_calls_cross_and_update_the_checkers_arguments(student):
+def test_calls_cross_and_update_the_checkers_arguments(kernel):
     define(
         "def scale(images, variable, history, table):\n"
         "    images *= 2\n"
@@ -250,7 +245,7 @@ def test_calls_cross_and_update_the_checkers_arguments(student):
         "    return images.sum()\n"
     )
     outcome = check(
-        student,
+        kernel,
         "images = np.ones((2, 3))\n"
         "variable, history, table = tf.Variable([0.0, 1.0]), [], {}\n"
         "total = scale(images, variable, history, table)\n"
@@ -263,13 +258,13 @@ def test_calls_cross_and_update_the_checkers_arguments(student):
     assert outcome == {"ok": True}
 
 
-def test_a_returned_argument_is_the_checkers_own_object(student):
+def test_a_returned_argument_is_the_checkers_own_object(kernel):
     define("def same(values):\n    return values\n")
-    outcome = check(student, "values = np.arange(3)\nassert same(values) is values\n", "same")
+    outcome = check(kernel, "values = np.arange(3)\nassert same(values) is values\n", "same")
     assert outcome == {"ok": True}
 
 
-def test_a_checker_function_crosses_with_its_data_and_shares_the_arguments(student):
+def test_a_checker_function_crosses_with_its_data_and_shares_the_arguments(kernel):
     define(
         "def numerical_gradient(f, w, eps=1e-5):\n"
         "    gradient = np.zeros_like(w)\n"
@@ -284,7 +279,7 @@ def test_a_checker_function_crosses_with_its_data_and_shares_the_arguments(stude
         "    return gradient\n"
     )
     outcome = check(
-        student,
+        kernel,
         "w = np.array([1.0, 2.0, 3.0])\n"
         "estimate = numerical_gradient(lambda: float(np.sum(w ** 2)), w)\n"
         "np.testing.assert_allclose(estimate, [2.0, 4.0, 6.0], rtol=1e-7)\n"
@@ -294,7 +289,7 @@ def test_a_checker_function_crosses_with_its_data_and_shares_the_arguments(stude
     assert outcome == {"ok": True}
 
 
-def test_a_generator_stays_in_the_students_kernel_and_its_random_state_in_step(student):
+def test_an_iterator_is_drained_where_it_was_made_and_its_random_state_comes_back(kernel):
     define(
         "def batches(x, size, rng):\n"
         "    order = rng.permutation(len(x))\n"
@@ -302,7 +297,7 @@ def test_a_generator_stays_in_the_students_kernel_and_its_random_state_in_step(s
         "        yield x[order[start:start + size]]\n"
     )
     outcome = check(
-        student,
+        kernel,
         "rng = np.random.default_rng(4)\n"
         "first = batches(np.arange(7), 3, rng)\n"
         "assert iter(first) is first\n"
@@ -327,13 +322,13 @@ def test_a_generator_stays_in_the_students_kernel_and_its_random_state_in_step(s
     ],
     ids=["builtin", "subclass", "system-exit", "key-error", "blank-answer"],
 )
-def test_an_exception_comes_back_as_its_builtin_type_and_message(student, body, ename, evalue):
+def test_an_exception_comes_back_as_its_builtin_type_and_message(kernel, body, ename, evalue):
     define(f"def answer():\n    {body}\n")
-    outcome = check(student, "answer()", "answer")
+    outcome = check(kernel, "answer()", "answer")
     assert (outcome["ok"], outcome["ename"]) == (False, ename) and evalue in outcome["evalue"]
 
 
-def test_warnings_of_a_call_are_raised_again_in_the_checker(student):
+def test_warnings_of_a_call_are_raised_again_in_the_checker(kernel):
     define("def divide(a, b):\n    return a / b\n")
     source = (
         "import warnings\n"
@@ -341,25 +336,25 @@ def test_warnings_of_a_call_are_raised_again_in_the_checker(student):
         "    warnings.simplefilter('error')\n"
         "    divide(np.ones(2), np.zeros(2))\n"
     )
-    outcome = check(student, source, "divide")
+    outcome = check(kernel, source, "divide")
     assert (outcome["ename"], outcome["evalue"]) == (
         "RuntimeWarning",
         "divide by zero encountered in divide",
     )
 
 
-def test_only_the_exercise_names_are_the_students(student):
+def test_only_the_exercise_names_are_the_students(kernel):
     define("def answer():\n    return 1\nsecret = 2\n")
-    assert check(student, "assert answer() == 1", "answer") == {"ok": True}
-    assert check(student, "secret", "answer")["ename"] == "NameError"
-    assert check(student, "missing()", "answer", "missing") == {
+    assert check(kernel, "assert answer() == 1", "answer") == {"ok": True}
+    assert check(kernel, "secret", "answer")["ename"] == "NameError"
+    assert check(kernel, "missing()", "answer", "missing") == {
         "ok": False,
         "ename": "NameError",
         "evalue": "your notebook does not define missing: run its cell",
     }
 
 
-def test_in_your_kernel_runs_the_tests_function_next_to_the_answers(student, monkeypatch):
+def test_in_your_kernel_runs_the_tests_function_next_to_the_answers(kernel, monkeypatch):
     define(
         "class Counter:\n"
         "    def __init__(self):\n"
@@ -378,9 +373,10 @@ def test_in_your_kernel_runs_the_tests_function_next_to_the_answers(student, mon
     )
     monkeypatch.setattr(testing, "in_your_kernel", testing.in_your_kernel)
     monkeypatch.setattr(testing, "identity", testing.identity)
-    checker.install_helpers(student)
-    outcome = check(student, source, "Counter")
-    assert outcome["ename"] == "TypeError" and "Counter object cannot be checked" in outcome["evalue"]
+    checker.install_helpers(kernel)
+    outcome = check(kernel, source, "Counter")
+    assert outcome["ename"] == "TypeError"
+    assert "Counter object cannot be checked" in outcome["evalue"]
 
 
 def test_the_helpers_are_plain_python_in_a_notebook():

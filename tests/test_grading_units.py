@@ -29,7 +29,8 @@ from course_grading.checks import failing_cells, notebook_problems
 from course_grading.course import GradingError, run_nbgrader
 from course_grading.feedback import safe_feedback_notebook
 from course_grading.inputs import NO_MATCH, gather
-from course_grading.preprocessors import AuditedExecute, SafeExecute, StderrIsOutput
+from course_grading.limits import Limits
+from course_grading.preprocessors import CheckedExecute, SafeExecute, StderrIsOutput
 from course_grading.preprocessors.safe_execute import SKIP_TAG, SKIPPED_NOTE
 from course_grading.record import record_files, write_grades
 from course_grading.status import (
@@ -428,6 +429,7 @@ def test_safe_execute_fails_the_dying_cell_and_marks_later_ones_not_run(monkeypa
         v4.new_code_cell("b = 2"),
     ]
     execute = SafeExecute()
+    execute.start_notebook()
     done = [execute.preprocess_cell(cell, {}, i)[0] for i, cell in enumerate(cells)]
     assert [o.text for o in done[0].outputs] == ["ran\n"]
     assert [o.ename for o in done[1].outputs] == [DIED_ENAME]
@@ -474,9 +476,10 @@ def test_safe_execute_skips_unchanged_demonstrations_of_the_release(monkeypatch,
 def test_all_cells_leaves_the_release_out_of_the_grading_config(tmp_path):
     config = Config()
     sockets = tmp_path / "sockets"
-    skipping = workspace.grading_config(tmp_path, config, workspace.Options(), sockets)
+    skipping = workspace.grading_config(tmp_path, config, workspace.Options(), sockets, [])
     assert skipping.SafeExecute.release == str(tmp_path / "release.ipynb")
-    every = workspace.grading_config(tmp_path, config, workspace.Options(all_cells=True), sockets)
+    every_cell = workspace.Options(all_cells=True)
+    every = workspace.grading_config(tmp_path, config, every_cell, sockets, [])
     assert "release" not in every.SafeExecute
 
 
@@ -502,11 +505,12 @@ def test_the_preloaded_schema_revision_is_the_one_nbgrader_asks_alembic_for():
 def test_the_autograde_list_is_nbgraders_own_with_ours_in_place():
     names = preprocessors.autograde_preprocessors()
     default = [preprocessors.dotted(p) for p in preprocessors.Autograde().autograde_preprocessors]
-    assert names[0] == preprocessors.dotted(AuditedExecute)
+    sanitize = "nbconvert.preprocessors.sanitize.SanitizeHTML"
+    assert names[:2] == [preprocessors.dotted(CheckedExecute), sanitize]
     assert names[names.index(preprocessors.dotted(SaveAutoGrades)) - 1] == preprocessors.dotted(
         StderrIsOutput
     )
-    ours = {preprocessors.dotted(AuditedExecute), preprocessors.dotted(StderrIsOutput)}
+    ours = {preprocessors.dotted(CheckedExecute), sanitize, preprocessors.dotted(StderrIsOutput)}
     assert [n for n in names if n not in ours] == default[1:]
     with pytest.raises(RuntimeError, match="changed"):
         preprocessors.autograde_preprocessors([SaveAutoGrades])
@@ -588,8 +592,9 @@ def test_the_temporary_courses_config_is_the_courses_plus_grading_as_json(tmp_pa
     course = config_of(timeout=30)
     course.ClearSolutions.text_stub = "YOUR ANSWER HERE"
     course.Execute.timeout = 120
-    options = workspace.Options(timeout=25, sandbox="/usr/bin/bwrap")
-    config = workspace.grading_config(tmp_path, course, options, tmp_path / "sockets")
+    options = workspace.Options(timeout=25, sandbox="/usr/bin/bwrap", checker="/run/checker")
+    names = ["softmax", "train_step"]
+    config = workspace.grading_config(tmp_path, course, options, tmp_path / "sockets", names)
     path = workspace.write_config(tmp_path, config)
     loaded = JSONFileConfigLoader(path.name, path=str(tmp_path)).load_config()
     assert loaded.ClearSolutions.text_stub == "YOUR ANSWER HERE"
@@ -599,8 +604,11 @@ def test_the_temporary_courses_config_is_the_courses_plus_grading_as_json(tmp_pa
     assert loaded.CourseDirectory.course_id == "digits"
     assert loaded.Autograde.autograde_preprocessors == preprocessors.autograde_preprocessors()
     assert loaded.KernelManager.transport == "ipc"
+    assert loaded.CheckedExecute.checker_socket == "/run/checker"
+    assert loaded.CheckedExecute.exercise_names == names
+    assert loaded.SanitizeHTML.enabled is True and "script" not in loaded.SanitizeHTML.tags
     assert "CourseGrade" not in loaded and course.Execute.timeout == 120
-    unsandboxed = workspace.grading_config(tmp_path, course, workspace.Options(), tmp_path)
+    unsandboxed = workspace.grading_config(tmp_path, course, workspace.Options(), tmp_path, [])
     assert "KernelManager" not in unsandboxed
 
 
@@ -608,18 +616,24 @@ def test_the_temporary_courses_config_is_the_courses_plus_grading_as_json(tmp_pa
 # The kernel script
 
 
-def test_without_a_sandbox_the_kernel_script_only_limits_memory_and_file_size(tmp_path):
-    script = sandbox.kernel_script(sandbox=None, memory_gib=1.5, sockets=tmp_path)
+def test_without_a_sandbox_the_kernel_script_limits_memory_and_file_size_and_clears_the_env(
+    tmp_path,
+):
+    script = sandbox.kernel_script(sandbox=None, sockets=tmp_path, limits=Limits(memory_gib=1.5))
     lines = script.splitlines()
     assert lines[:2] == ["#!/bin/sh", f"ulimit -v {int(1.5 * 1024 * 1024)} || exit 1"]
     assert lines[2] == "ulimit -f 1048576 || exit 1", "512 MiB in 512-byte blocks"
     assert shlex.split(lines[-1]) == [
         "exec",
+        "env",
+        "-i",
+        "$@",
+        "HOME=$HOME",
         sys.executable,
         "-m",
         "ipykernel_launcher",
         "-f",
-        "$1",
+        "$connection",
     ]
 
 
@@ -631,13 +645,16 @@ ARITY = {
     "--dev": 1,
     "--proc": 1,
     "--setenv": 2,
-    "--unsetenv": 1,
+    "--clearenv": 0,
+    "--perms": 1,
+    "--dir": 1,
     "--chdir": 1,
     "--size": 1,
     "--remount-ro": 1,
     "--cap-drop": 1,
-    "$work": 1,  # --dir, or --size and --tmpfs: the working folder in a tmpfs
-    "$@": 0,  # the files nbgrader put in the working folder, bound read-only
+    # the kept environment, the folders above the working folder, the working folder in a
+    # tmpfs, the files nbgrader put there (no notebook), bound read-only: built by the script
+    "$@": 0,
     **{flag: 0 for flag in sandbox.ISOLATION},
 }
 
@@ -660,18 +677,17 @@ def test_the_sandboxed_kernel_is_isolated_and_sees_only_what_it_needs(tmp_path):
     from course_utils import __file__ as package_init
 
     sockets = tmp_path / "sockets"
-    script = sandbox.kernel_script(sandbox="/usr/bin/bwrap", memory_gib=4, sockets=sockets)
+    script = sandbox.kernel_script(sandbox="/usr/bin/bwrap", sockets=sockets, limits=Limits())
     assert script.splitlines()[1] == f"ulimit -v {4 * 1024 * 1024} || exit 1"
     options, command = bwrap_options(script)
     assert command[-5:] == [sys.executable, "-m", "ipykernel_launcher", "-f", "$connection"]
     flags = [option[0] for option in options]
     for flag in sandbox.ISOLATION:  # no network, no other processes, dies with the grader
         assert flags.count(flag) == 1, flag
-    assert {"--unshare-net", "--unshare-pid", "--die-with-parent"} <= set(flags)
-    assert options[:2] == [("--size", str(512 * 2**20)), ("--tmpfs", "/tmp")], "binds made before"
+    assert {"--unshare-net", "--unshare-pid", "--die-with-parent", "--clearenv"} <= set(flags)
+    assert options[:3] == [("--perms", "1777"), ("--size", str(512 * 2**20)), ("--tmpfs", "/tmp")]
     writable = [option[1:] for option in options if option[0] == "--bind"]
     assert writable == [(str(sockets), str(sockets))]
-    assert ("$work", "$PWD") in options
     read_only = {option[1] for option in options if option[0] == "--ro-bind"}
     assert all(option[1] == option[2] for option in options if option[0] == "--ro-bind")
     assert "$connection" in read_only, "the connection file"
@@ -683,8 +699,30 @@ def test_the_sandboxed_kernel_is_isolated_and_sees_only_what_it_needs(tmp_path):
     assert "/" not in read_only
     assert ("--dev", "/dev") in options and ("--proc", "/proc") in options
     assert ("--setenv", "HOME", "/tmp") in options
-    assert ("--unsetenv", "JPY_PARENT_PID") in options
     assert options[-1] == ("--chdir", "$PWD")
+    assert '*.ipynb) continue;' in script, "the notebook itself is not bound in"
+    assert f"for name in {' '.join(sandbox.ENVIRONMENT)}; do" in script
+    if os.geteuid() == 0:  # root becomes nobody, without capabilities
+        assert command[: command.index("--") + 1] == sandbox.unprivileged()
+        assert f"--reuid={sandbox.NOBODY}" in command and "--bounding-set=-all" in command
+
+
+def test_the_folders_above_what_is_bound_are_made_readable_by_all():
+    def folders(places):
+        options = sandbox.folders_above(places)
+        assert options[::4] == ["--perms"] * (len(options) // 4) and options[1::4] == ["0755"] * (
+            len(options) // 4
+        )
+        return options[3::4]
+
+    assert folders(["/root/.pyenv/versions/3", "/tmp/run/a/sockets"]) == [
+        "/root",
+        "/root/.pyenv",
+        "/tmp/run",
+        "/root/.pyenv/versions",
+        "/tmp/run/a",
+    ], "from the top down, / and /tmp left alone"
+    assert folders(["/work/venv", "/work/venv/lib/package"]) == ["/work"], "none inside a bind"
 
 
 # --------------------------------------------------------------------------------------------
@@ -697,6 +735,8 @@ LAYERS = (
     "inputs",
     "checks",
     "crossing",
+    "agent",
+    "student",
     "checker",
     "limits",
     "sandbox",

@@ -3,20 +3,21 @@
 Introduced in the instructors' guide. It never runs a line a student wrote: it runs the
 release's read-only cells (setup, data, given helpers) and every graded test cell, visible and
 hidden, as the course's source has them. A name that the student's notebook defines (a name an
-answer cell of the release binds) stands for the student's object (`crossing.StudentName`):
+answer cell of the release binds) stands for the student's object (`student.StudentName`):
 calling it asks the grader, which asks the student's kernel, and only data come back
 (`crossing`). Points come from the outcome of each test cell here, and from nothing the
 student's kernel says about itself.
 
 One checker per ``course grade`` run, the zygote, imports the chapter's setup cell once, then
-forks a fresh checker for each submission; each talks to its grader process over a Unix socket
-in frames (`write_frame`, `read_frame`): the grader sends ``start``, then ``run`` for each cell,
-and answers each ``call`` the cell makes with the student kernel's ``reply``; the checker
-answers each ``run`` with ``done``.
+forks a fresh checker for each submission; each talks to its grader process (`CheckerLink`)
+over a Unix socket in frames: the grader sends ``start``, then ``run`` for each cell, and
+answers each ``call`` the cell makes with the student kernel's ``reply``; the checker answers
+each ``run`` with ``done``.
 """
 
 from __future__ import annotations
 
+import asyncio
 import builtins
 import contextlib
 import io
@@ -27,11 +28,23 @@ import signal
 import socket
 import struct
 import sys
+from pathlib import Path
+from time import monotonic
 
-from course_grading import crossing
+from course_grading.crossing import Refused
+from course_grading.student import StudentName, answer, identity, request
 
 HEADER = struct.Struct(">Q")
 READY = "checker ready"
+
+
+class CellTimeoutError(BaseException):
+    """The student's kernel did not answer in the cell's time (a `BaseException`: a test's
+    ``except Exception`` cannot take it for a wrong answer and go on calling)."""
+
+
+class KernelDied(BaseException):
+    """The student's kernel died while answering."""
 
 
 def write_frame(stream, message: dict) -> None:
@@ -56,22 +69,22 @@ class Student:
         self.reader, self.writer = reader, writer
         self.suspicious: list[str] = []  # answers the agent in the kernel never sends
 
-    def call(self, target, args, kwargs, op: str = "call"):
-        text, sent = crossing.request(op, target, args, kwargs)
+    def call(self, target, args, kwargs):
+        text, sent = request(target, args, kwargs)
         write_frame(self.writer, {"op": "call", "text": text})
         reply = read_frame(self.reader)
         if reply is None:  # the grader is gone: nothing left to check for
             os._exit(0)
         failure = reply.get("failure")
         if failure == "timeout":
-            raise crossing.CellTimeoutError(f"your code ran over {reply.get('seconds')} s")
+            raise CellTimeoutError(f"your code ran over {reply.get('seconds')} s")
         if failure == "died":
-            raise crossing.KernelDied("your notebook's kernel died while running your code")
+            raise KernelDied("your notebook's kernel died while running your code")
         if failure:
             raise RuntimeError(f"your notebook's kernel did not answer ({failure})")
         try:
-            return crossing.answer(reply["text"], sent, self)
-        except crossing.Refused as error:
+            return answer(reply["text"], sent)
+        except Refused as error:
             self.suspicious.append(f"an answer the grader never asks for ({error})")
             raise TypeError(f"your kernel's answer could not be read ({error})") from None
 
@@ -85,7 +98,7 @@ class Namespace(dict):
 
     def __missing__(self, name: str):
         if name in self.names:
-            return crossing.StudentName(name, self.student)
+            return StudentName(name, self.student)
         raise KeyError(name)
 
 
@@ -120,7 +133,7 @@ def install_helpers(student: Student) -> None:
 
     in_your_kernel.__doc__ = testing.in_your_kernel.__doc__
     testing.in_your_kernel = in_your_kernel
-    testing.identity = crossing.identity
+    testing.identity = identity
 
 
 def serve_grader(connection: socket.socket) -> None:
@@ -162,6 +175,63 @@ def zygote(path: str, warm_up: str) -> None:
             finally:
                 os._exit(0)
         connection.close()
+
+
+class CheckerLink:
+    """One submission's checker, as its grader drives it."""
+
+    def __init__(self, reader, writer, pid: int):
+        self.reader, self.writer, self.pid = reader, writer, pid
+
+    @classmethod
+    async def open(cls, path: str, names: list, cgroups: list, pid_file: str) -> CheckerLink:
+        reader, writer = await asyncio.open_unix_connection(path)
+        link = cls(reader, writer, 0)
+        hello = await asyncio.wait_for(link.read(), 60)
+        link.pid = int(hello["pid"])
+        for folder in cgroups:  # the checker's share of the machine, like the kernel's
+            Path(folder, "cgroup.procs").write_text(str(link.pid))
+        if pid_file:
+            Path(pid_file).write_text(str(link.pid))
+        link.send({"op": "start", "names": names})
+        return link
+
+    def send(self, message: dict) -> None:
+        body = json.dumps(message).encode()
+        self.writer.write(HEADER.pack(len(body)) + body)
+
+    async def read(self) -> dict:
+        head = await self.reader.readexactly(HEADER.size)
+        return json.loads(await self.reader.readexactly(HEADER.unpack(head)[0]))
+
+    async def run(self, name: str, source: str, timeout: float, relay) -> dict:
+        """Run one cell in the checker, relaying its calls; its outcome (``stopped``: the
+        checker was stopped, a new one is needed)."""
+        deadline = monotonic() + timeout
+        self.send({"op": "run", "name": name, "source": source})
+        while True:
+            try:
+                message = await asyncio.wait_for(self.read(), max(deadline - monotonic(), 0.01))
+            except (TimeoutError, asyncio.TimeoutError):
+                return self.stop(CellTimeoutError.__name__, f"{name} ran over {timeout:g} s")
+            except (asyncio.IncompleteReadError, ConnectionError, ValueError):
+                return self.stop("CheckerDied", f"the checker stopped while running {name}")
+            if message.get("op") == "call":
+                self.send({"op": "reply", **await relay(message["text"], deadline)})
+            elif message.get("op") == "done":
+                return message
+
+    def stop(self, ename: str, evalue: str) -> dict:
+        self.close()
+        return {"ok": False, "ename": ename, "evalue": evalue, "stopped": True}
+
+    def close(self) -> None:
+        self.writer.close()
+        if self.pid:
+            try:
+                os.kill(self.pid, 9)
+            except ProcessLookupError:
+                pass
 
 
 if __name__ == "__main__":

@@ -1,10 +1,12 @@
-"""A student kernel's share of the machine: bytes written, processes, CPU; cgroups where writable.
+"""A student kernel's share of the machine: memory, bytes written, processes, CPU.
 
 Introduced in the instructors' guide. The bytes are bounded by the sandbox (one size-limited
-tmpfs holds ``/tmp`` and the kernel's working folder, `sandbox.kernel_script`) and by
-``RLIMIT_FSIZE``; the processes and the CPU by a cgroup per kernel (``pids.max``, a CPU quota)
-when this machine lets the grader make cgroups (cgroup v1 or v2, as root or delegated), else by
-``RLIMIT_NPROC`` inside the sandbox (which binds no process of root) and not at all.
+tmpfs holds ``/tmp`` and the kernel's working folder, `sandbox.kernel_script`), by
+``RLIMIT_FSIZE`` and by the `Watch` of the socket folder; memory, processes and the CPU by a
+cgroup per kernel and per checker (the memory of the kernel and all its children together,
+``pids.max``, a CPU quota) when this machine lets the grader make cgroups (cgroup v1 or v2, as
+root or delegated), else memory by ``RLIMIT_AS`` per process, processes by ``RLIMIT_NPROC``
+inside the sandbox (which binds no process of root) and the CPU not at all.
 """
 
 from __future__ import annotations
@@ -17,7 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 CGROUPS = Path("/sys/fs/cgroup")
-CONTROLS = {"pids": "pids.max", "cpu": ("cpu.max", "cpu.cfs_quota_us")}  # v2, v1
+CONTROLS = {  # each controller's limit file: v2, v1
+    "pids": "pids.max",
+    "cpu": ("cpu.max", "cpu.cfs_quota_us"),
+    "memory": ("memory.max", "memory.limit_in_bytes"),
+}
 PERIOD = 100_000  # microseconds of a CPU quota's period
 SHM_MIB = 64  # /dev/shm, for POSIX semaphores: its own small tmpfs
 PID_FILE = "kernel.pid"  # the kernel script's pid (bwrap's, under the sandbox)
@@ -112,6 +118,8 @@ def make_cgroups(root: Path, limits: Limits) -> list[Path]:
         folder.mkdir()
         if "pids" in limits.cgroups and _control(folder, "pids"):
             (folder / "pids.max").write_text(str(limits.processes))
+        if "memory" in limits.cgroups and (control := _control(folder, "memory")):
+            control.write_text(str(int(limits.memory_gib * 2**30)))
         control = _control(folder, "cpu") if limits.cpus and "cpu" in limits.cgroups else None
         quota = int(PERIOD * limits.cpus) if limits.cpus else 0
         if control is not None and control.name == "cpu.max":
@@ -128,20 +136,32 @@ def _pids(folder: Path) -> list[int]:
     return []
 
 
-def release_cgroups(root: Path, limits: Limits, wait: float = 5.0) -> int:
+def _events(folder: Path, *names: str) -> dict[str, int]:
+    """The counters of a cgroup's event files (``pids.events``, ``memory.events``, ...)."""
+    counts = {}
+    for name in names:
+        with contextlib.suppress(OSError, ValueError):
+            counts |= {k: int(v) for k, v in (line.split() for line in (folder / name).open())}
+    return counts
+
+
+def release_cgroups(root: Path, limits: Limits, wait: float = 5.0) -> dict[str, int]:
     """Kill what is left of the kernel and the checker, remove their cgroups; how often a fork
-    of the kernel hit pids.max."""
+    of the kernel hit ``pids.max`` (``processes``) and the kernel ran out of memory and had a
+    process killed (``memory``)."""
     with contextlib.suppress(OSError, ValueError):
-        os.kill(int((root / CHECKER_PID_FILE).read_text()), signal.SIGKILL)
-    refused = 0
+        pid = int((root / CHECKER_PID_FILE).read_text())
+        if b"course_grading.checker" in Path(f"/proc/{pid}/cmdline").read_bytes():
+            os.kill(pid, signal.SIGKILL)
+    over = {"processes": 0, "memory": 0}
+    kernel = set(cgroup_folders(root, limits))
     for folder in cgroup_folders(root, limits) + cgroup_folders(root, limits, CHECKER):
         if not folder.exists():
             continue
-        with contextlib.suppress(OSError, ValueError):
-            events = dict(
-                line.split() for line in (folder / "pids.events").read_text().splitlines()
-            )
-            refused += int(events.get("max", 0))
+        if folder in kernel:
+            events = _events(folder, "pids.events", "memory.events", "memory.oom_control")
+            over["processes"] += events.get("max", 0)
+            over["memory"] += events.get("oom_kill", 0)
         deadline = time.monotonic() + wait
         while (pids := _pids(folder)) and time.monotonic() < deadline:
             for pid in pids:
@@ -150,16 +170,16 @@ def release_cgroups(root: Path, limits: Limits, wait: float = 5.0) -> int:
             time.sleep(0.05)
         with contextlib.suppress(OSError):
             folder.rmdir()
-    return refused
+    return over
 
 
 def _bytes_in(folder: Path) -> int:
+    """The bytes the files in ``folder`` and all its subfolders take on disk."""
     total = 0
-    with contextlib.suppress(OSError):
-        for entry in os.scandir(folder):
+    for parent, _, names in os.walk(folder):
+        for name in names:
             with contextlib.suppress(OSError):
-                if entry.is_file(follow_symlinks=False):
-                    total += entry.stat(follow_symlinks=False).st_blocks * 512
+                total += os.lstat(os.path.join(parent, name)).st_blocks * 512
     return total
 
 
@@ -206,12 +226,15 @@ class Watch:
             self.check()
 
 
-def reasons_over(limits: Limits, watch: Watch | None, refused: int, cells: dict) -> list[str]:
-    """Why a submission went over its limits (empty: it did not), each limit named."""
+def reasons_over(limits: Limits, watch: Watch | None, over: dict, cells: dict) -> list[str]:
+    """Why a submission went over its limits (empty: it did not), each limit named; ``over``:
+    what `release_cgroups` counted."""
     found = []
+    if over.get("memory"):
+        found.append(f"used more than {limits.memory_gib:g} GiB of memory (memory_gib)")
     if (watch and (watch.full or watch.killed)) or cells.get("disk"):
         found.append(f"wrote more than {limits.disk_mib} MiB (disk_mib)")
-    if refused or cells.get("processes"):
+    if over.get("processes") or cells.get("processes"):
         found.append(f"started more than {limits.processes} processes (processes)")
     return found
 
@@ -219,6 +242,10 @@ def reasons_over(limits: Limits, watch: Watch | None, refused: int, cells: dict)
 def describe(limits: Limits, sandboxed: bool) -> str:
     """The limits in force, for the report's first line."""
     parts = []
+    if "memory" in limits.cgroups:
+        parts.append(f"{limits.memory_gib:g} GiB of memory (cgroup: with its children)")
+    else:
+        parts.append(f"{limits.memory_gib:g} GiB of memory per process (no cgroup: not summed)")
     if sandboxed:
         parts.append(f"{limits.disk_mib} MiB written (/tmp and its folder)")
     else:

@@ -100,7 +100,7 @@ def _grade_submission(template, submission, options, release, other_releases, ba
         student = submission.student_id
         finished, exitcode = _run_grader(root, template, student, options, wall, watch)
     finally:
-        refused = release_cgroups(root, options.limits)  # kills what is left of the kernel
+        over = release_cgroups(root, options.limits)  # kills what is left of the kernel
     if not finished:
         statuses.append(Status.TIMEOUT)
         reasons.append(f"grading took over {wall} s and was stopped")
@@ -120,9 +120,9 @@ def _grade_submission(template, submission, options, release, other_releases, ba
     )
     statuses += found
     reasons += why
-    over = reasons_over(options.limits, watch, refused, summary["cells"] if summary else {})
-    statuses += [Status.ERROR] * bool(over)
-    reasons += over
+    beyond = reasons_over(options.limits, watch, over, summary["cells"] if summary else {})
+    statuses += [Status.ERROR] * bool(beyond)
+    reasons += beyond
     if summary is not None:
         base.grades, base.comments = summary["grades"], summary["comments"]
         base.score = float(sum(g["auto_score"] or 0 for g in base.grades.values()))

@@ -77,7 +77,7 @@ def folders_above(places) -> list[str]:
     above = {str(parent) for place in places for parent in Path(place).parents}
     above -= {"/", "/tmp"}
     inside = [a for a in above if any(a == str(p) or a.startswith(f"{p}/") for p in places)]
-    folders = sorted(above - set(inside), key=lambda folder: folder.count("/"))
+    folders = sorted(above - set(inside), key=lambda folder: (folder.count("/"), folder))
     return [option for folder in folders for option in ("--perms", "0755", "--dir", folder)]
 
 

@@ -15,12 +15,8 @@ checker alone.
 
 from __future__ import annotations
 
-import asyncio
 import copy
-import json
-import os
 import re
-from pathlib import Path
 from queue import Empty
 from time import monotonic
 
@@ -29,8 +25,8 @@ from nbclient.util import ensure_async, run_sync
 from nbformat.notebooknode import NotebookNode
 from traitlets import List, Unicode
 
-from course_grading import crossing
-from course_grading.checker import HEADER
+from course_grading import agent
+from course_grading.checker import CheckerLink
 from course_grading.checks import nbgrader_meta
 from course_grading.preprocessors.safe_execute import SafeExecute, error_output
 from course_grading.status import DIED_ENAME, TIMEOUT_ENAME
@@ -85,63 +81,6 @@ def reports() -> dict:
     return _REPORTS[-1] if _REPORTS else {"suspicious": [], "problems": []}
 
 
-class CheckerLink:
-    """One submission's checker, as its grader drives it."""
-
-    def __init__(self, reader, writer, pid: int):
-        self.reader, self.writer, self.pid = reader, writer, pid
-
-    @classmethod
-    async def open(cls, path: str, names: list, cgroups: list, pid_file: str) -> CheckerLink:
-        reader, writer = await asyncio.open_unix_connection(path)
-        link = cls(reader, writer, 0)
-        hello = await asyncio.wait_for(link.read(), 60)
-        link.pid = int(hello["pid"])
-        for folder in cgroups:  # the checker's share of the machine, like the kernel's
-            Path(folder, "cgroup.procs").write_text(str(link.pid))
-        if pid_file:
-            Path(pid_file).write_text(str(link.pid))
-        link.send({"op": "start", "names": names})
-        return link
-
-    def send(self, message: dict) -> None:
-        body = json.dumps(message).encode()
-        self.writer.write(HEADER.pack(len(body)) + body)
-
-    async def read(self) -> dict:
-        head = await self.reader.readexactly(HEADER.size)
-        return json.loads(await self.reader.readexactly(HEADER.unpack(head)[0]))
-
-    async def run(self, name: str, source: str, timeout: float, relay) -> dict:
-        """Run one cell in the checker, relaying its calls; its outcome (``stopped``: the
-        checker was stopped, a new one is needed)."""
-        deadline = monotonic() + timeout
-        self.send({"op": "run", "name": name, "source": source})
-        while True:
-            try:
-                message = await asyncio.wait_for(self.read(), max(deadline - monotonic(), 0.01))
-            except (TimeoutError, asyncio.TimeoutError):
-                return self.stop(TIMEOUT_ENAME, f"{name} ran over {timeout:g} s")
-            except (asyncio.IncompleteReadError, ConnectionError, ValueError):
-                return self.stop("CheckerDied", f"the checker stopped while running {name}")
-            if message.get("op") == "call":
-                self.send({"op": "reply", **await relay(message["text"], deadline)})
-            elif message.get("op") == "done":
-                return message
-
-    def stop(self, ename: str, evalue: str) -> dict:
-        self.close()
-        return {"ok": False, "ename": ename, "evalue": evalue, "stopped": True}
-
-    def close(self) -> None:
-        self.writer.close()
-        if self.pid:
-            try:
-                os.kill(self.pid, 9)
-            except ProcessLookupError:
-                pass
-
-
 class CheckedExecute(SafeExecute):
     """`SafeExecute` in the student's kernel, then the graded tests in the checker."""
 
@@ -194,7 +133,7 @@ class CheckedExecute(SafeExecute):
         if not any(is_test(cell) for _, cell in plan):
             return
         ready = await self.revive(limit) if self._died_at is not None else True
-        ready = ready and await self.quiet(crossing.agent_source())
+        ready = ready and await self.quiet(agent.agent_source())
         link, setups = None, []
         for index, cell in plan:
             name = nbgrader_meta(cell).get("grade_id") or f"cell {index + 1}"
@@ -236,10 +175,10 @@ class CheckedExecute(SafeExecute):
             return {"failure": "timeout", "seconds": self.timeout}
         if not await ensure_async(self.km.is_alive()):
             alive = await self.revive(len(self.nb.cells))
-            if not (alive and await self.quiet(crossing.agent_source())):
+            if not (alive and await self.quiet(agent.agent_source())):
                 return {"failure": "died"}
         request = self.kc.execute(
-            crossing.call_source(text), silent=True, store_history=False, allow_stdin=False
+            agent.call_source(text), silent=True, store_history=False, allow_stdin=False
         )
         answers = []
         while True:
@@ -256,8 +195,8 @@ class CheckedExecute(SafeExecute):
             if message["parent_header"].get("msg_id") != request:
                 continue
             kind, content = message["msg_type"], message["content"]
-            if kind == "display_data" and crossing.MIME in content.get("data", {}):
-                answers.append(content["data"][crossing.MIME])
+            if kind == "display_data" and agent.MIME in content.get("data", {}):
+                answers.append(content["data"][agent.MIME])
             elif kind == "status" and content.get("execution_state") == "idle":
                 break
         if len(answers) > 1:
