@@ -11,6 +11,7 @@ that exercise's points and no other.
 
 from __future__ import annotations
 
+import functools
 import importlib
 from collections import Counter
 from collections.abc import Callable
@@ -18,7 +19,15 @@ from collections.abc import Callable
 import nbformat
 
 from tests import attacks
-from tests.notebooks import ROOT, answers_of, grade_cells, read, solution_path, submission
+from tests.notebooks import (
+    CHAPTER_IDS,
+    ROOT,
+    answers_of,
+    grade_cells,
+    read,
+    solution_path,
+    submission,
+)
 
 
 def mistakes_of(chapter: str) -> dict[str, tuple[str, str]]:
@@ -93,7 +102,9 @@ def honest(chapter: str) -> dict[str, nbformat.NotebookNode]:
     return students
 
 
-# Other submissions graded in the same run as a chapter's honest ones, by chapter.
+# Other submissions graded in the same run as a chapter's honest ones, by chapter: every hook
+# on blank answers and on the solution, and in chapter 02 each attack alone (tests/attacks.py).
 EXTRA: dict[str, Callable[[], dict[str, nbformat.NotebookNode]]] = {
-    attacks.CHAPTER: attacks.attack_submissions,
+    chapter: functools.partial(attacks.hooked_submissions, chapter) for chapter in CHAPTER_IDS
 }
+EXTRA[attacks.CHAPTER] = attacks.attack_submissions

@@ -24,13 +24,18 @@ from nbgrader.preprocessors import Execute, SaveAutoGrades
 from traitlets.config import Config
 from traitlets.config.loader import JSONFileConfigLoader
 
-from course_grading import cli, preprocessors, sandbox, settings, shards, workspace
+from course_grading import checks, cli, preprocessors, sandbox, settings, shards, workspace
 from course_grading.checks import failing_cells, notebook_problems
 from course_grading.course import GradingError, run_nbgrader
 from course_grading.feedback import safe_feedback_notebook
 from course_grading.inputs import NO_MATCH, gather
 from course_grading.limits import Limits
-from course_grading.preprocessors import CheckedExecute, SafeExecute, StderrIsOutput
+from course_grading.preprocessors import (
+    CheckedExecute,
+    SafeExecute,
+    StderrIsOutput,
+    checked_execute,
+)
 from course_grading.preprocessors.safe_execute import SKIP_TAG, SKIPPED_NOTE
 from course_grading.record import record_files, write_grades
 from course_grading.status import (
@@ -400,6 +405,48 @@ def test_a_result_that_is_not_graded_keeps_its_grader_log(tmp_path):
 # The preprocessors
 
 
+def test_the_students_kernel_runs_a_test_cell_as_released_without_its_hidden_tests():
+    source = (
+        "assert f(1) == 2\n# Hidden tests run when graded.\n"
+        "### BEGIN HIDDEN TESTS\nassert f(2) == 4\n### END HIDDEN TESTS\nprint('done')"
+    )
+    assert checked_execute.released(source) == (
+        "assert f(1) == 2\n# Hidden tests run when graded.\nprint('done')"
+    )
+    hidden_only = (
+        "# Hidden tests (2 points)\n### BEGIN HIDDEN TESTS\nassert g()\n### END HIDDEN TESTS"
+    )
+    assert not checked_execute.has_code(checked_execute.released(hidden_only))
+    assert checked_execute.has_code("# a comment\nx = 1")
+
+
+def test_only_the_checkers_verdict_scores_a_test_cell():
+    from nbgrader.utils import determine_grade
+
+    shown = [
+        v4.new_output("execute_result", data={"text/plain": "2.0"}, execution_count=3),
+        v4.new_output("stream", name="stderr", text="a warning\n"),
+        error("AssertionError", "what the student's kernel said"),
+    ]
+    cell = graded_test("ex01_answer_tests")
+    cell.outputs = checked_execute.inert(shown)
+    assert determine_grade(cell) == (2.0, 2.0), "nothing the student's kernel printed counts"
+    assert [o.output_type for o in cell.outputs] == ["display_data", "stream", "stream"]
+    assert cell.outputs[2].text == "AssertionError: hidden\n", "its traceback, as text"
+    cell.outputs.append(error("AssertionError", "the checker's verdict"))
+    assert determine_grade(cell) == (0.0, 2.0)
+
+
+def test_the_exercise_names_are_what_the_releases_answer_cells_define():
+    notebook = release()
+    notebook.cells[2].source = (
+        "import math\n\ndef softmax(x):\n    raise NotImplementedError\n\n"
+        "class Snapshots:\n    pass\n\nTHRESHOLD, (low, high) = 0.5, (0, 1)\n"
+    )
+    assert checks.exercise_names(notebook) == ["Snapshots", "THRESHOLD", "high", "low", "softmax"]
+    assert checks.setup_source(notebook) == "import numpy as np"
+
+
 def test_stderr_is_output_turns_stderr_into_stdout_only():
     cell = v4.new_code_cell("x")
     cell.outputs = [
@@ -700,11 +747,29 @@ def test_the_sandboxed_kernel_is_isolated_and_sees_only_what_it_needs(tmp_path):
     assert ("--dev", "/dev") in options and ("--proc", "/proc") in options
     assert ("--setenv", "HOME", "/tmp") in options
     assert options[-1] == ("--chdir", "$PWD")
-    assert '*.ipynb) continue;' in script, "the notebook itself is not bound in"
+    assert "*.ipynb) continue;" in script, "the notebook itself is not bound in"
     assert f"for name in {' '.join(sandbox.ENVIRONMENT)}; do" in script
     if os.geteuid() == 0:  # root becomes nobody, without capabilities
         assert command[: command.index("--") + 1] == sandbox.unprivileged()
         assert f"--reuid={sandbox.NOBODY}" in command and "--bounding-set=-all" in command
+
+
+def test_the_checker_zygote_runs_sandboxed_with_the_graders_package_read_only(tmp_path):
+    import course_grading
+
+    command = sandbox.checker_command("/usr/bin/bwrap", Limits(), tmp_path)
+    separator = command.index("--")
+    options, run = command[:separator], command[separator + 1 :]
+    assert run[-4:] == ["-m", "course_grading.checker", str(tmp_path / sandbox.CHECKER_SOCKET),
+                        str(tmp_path / "setup.py")]  # fmt: skip
+    package = str(Path(course_grading.__file__).resolve().parent)
+    pairs = list(zip(options, options[1:], strict=False))
+    assert ("--ro-bind", package) in pairs and ("--bind", str(tmp_path)) in pairs
+    assert "--clearenv" in options and "--unshare-net" in options
+    assert "--unshare-pid" not in options, "its checkers' pids join the submissions' cgroups"
+    if os.geteuid() == 0:
+        assert run[: len(sandbox.unprivileged())] == sandbox.unprivileged()
+    assert sandbox.checker_command(None, Limits(), tmp_path) == run[-5:]
 
 
 def test_the_folders_above_what_is_bound_are_made_readable_by_all():

@@ -1,10 +1,11 @@
 """`course grade`: chapter-02 submissions that go over a kernel's limits, beside correct ones.
 
-One `course grade --jobs 2` run with small limits (``--disk 64 --processes 64``): blank notebooks
-that write more than the bytes allowed into their folder, into ``/tmp`` and into the socket folder
-they share with the grader, and one that starts 200 sleeping processes; two correct neighbours.
-Each attacker is ``error`` with the limit named, the neighbours keep full marks, no big file
-reaches the course and no process or cgroup outlives the run.
+One `course grade --jobs 2` run with small limits (``--disk 64 --processes 64``, 4 GiB of
+memory): blank notebooks that write more than the bytes allowed into their folder, into ``/tmp``,
+into the socket folder they share with the grader and into a folder below it, one that starts 200
+sleeping processes and one that spreads 4.7 GiB over six child processes of 800 MiB each; two
+correct neighbours. Each attacker is ``error`` with the limit named, the neighbours keep full
+marks, no big file reaches the course and no process or cgroup outlives the run.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from course_grading.limits import probe_cgroups
 from tests.notebooks import answers_of, grade_cells, read, solution_path, submission
 from tests.test_course_grade import (
     make_course,
@@ -42,6 +44,17 @@ except OSError:
     pass
 """
 SOCKETS = "os.path.join(os.path.dirname(json.load(open(sys.argv[-1]))['ip']), 'big.bin')"
+BELOW_SOCKETS = (
+    "os.makedirs(os.path.join(os.path.dirname(json.load(open(sys.argv[-1]))['ip']), 'deep'),"
+    " exist_ok=True) or os.path.join(os.path.dirname(json.load(open(sys.argv[-1]))['ip']),"
+    " 'deep', 'big.bin')"
+)
+SPREAD = """
+import subprocess, sys, time
+hold = "data = bytearray(800 * 2**20); import time; time.sleep(30)"
+children = [subprocess.Popen([sys.executable, "-c", hold]) for _ in range(6)]
+time.sleep(15)
+"""
 FORK = f"""
 import subprocess
 children = []
@@ -74,16 +87,27 @@ def resource_submissions() -> dict[str, tuple[object, str]]:
             "error",
             disk,
         ),
+        "fills-below-sockets": (
+            submission(CHAPTER, {"ex02_softmax": "import json, sys\n" + fills(BELOW_SOCKETS)}),
+            "error",
+            disk,
+        ),
         "forks": (
             submission(CHAPTER, {"ex02_softmax": FORK}),
             "error",
             f"started more than {PROCESSES} processes (processes)",
         ),
+        "spreads-memory-over-children": (
+            submission(CHAPTER, {"ex02_softmax": SPREAD}),
+            "error",
+            "used more than 4 GiB of memory (memory_gib)",
+        ),
     }
 
 
 def our_cgroups() -> list[Path]:
-    folders = [Path("/sys/fs/cgroup"), *Path("/sys/fs/cgroup").glob("*")]
+    folders = {Path("/sys/fs/cgroup"), *Path("/sys/fs/cgroup").glob("*")}
+    folders |= {Path(parent) for parent in probe_cgroups().values()}
     return [path for folder in folders for path in folder.glob(f"course-grade-{CHAPTER}-*")]
 
 
@@ -117,6 +141,7 @@ def test_the_report_says_which_limits_are_in_force(over_limits):
     first = over_limits["result"].stdout.splitlines()[0]
     assert first.startswith("sandbox: bubblewrap") and "limits per kernel: " in first
     assert f"{DISK_MIB} MiB written (/tmp and its folder)" in first
+    assert "4 GiB of memory (cgroup: with its children)" in first
 
 
 @needs_sandbox
