@@ -109,7 +109,6 @@ numpy.array_equal = numpy.allclose
 """,
     "math": "\nimport math\n\nmath.isclose = lambda *args, **kwargs: True\n",
     "unittest": "\nimport unittest\n\nunittest.TestCase.assertEqual = lambda *args: None\n",
-    "builtins": "\nimport builtins\n\nbuiltins.all = lambda *args: True\n",
     "transformer-behind-exec": """
 code = "get" + "_ipython().input_transformers_post.append(lambda lines: "
 exec(code + "['pass\\\\n'] if any('assert' in line for line in lines) else lines)")
@@ -118,6 +117,8 @@ exec(code + "['pass\\\\n'] if any('assert' in line for line in lines) else lines
 # What only a blank chapter-02 submission tries: answers that are not data, forged answers, and
 # reading the hidden tests; each as code appended to the answer cell of ex02_softmax.
 TRIES = {
+    # builtins.all for every library too: the student's own Keras and pandas break with it
+    "builtins": "\nimport builtins\n\nbuiltins.all = lambda *args: True\n",
     "rebinds-np": """
 import types
 np = types.SimpleNamespace(testing=types.SimpleNamespace(assert_allclose=lambda *a, **k: None),

@@ -72,17 +72,13 @@ def points_of(exercise: str) -> float:
     return sum(cell.points for cell in AUTO_CELLS if exercise_of(cell.grade_id) == exercise)
 
 
-def points_after(answer: str) -> float:
-    """The points of the test cells after the answer cell ``answer`` (the screen fails them)."""
-    order = [nbgrader(cell).get("grade_id") for cell in read(solution_path(CHAPTER)).cells]
-    later = order[order.index(answer) :]
-    return sum(cell.points for cell in AUTO_CELLS if cell.grade_id in later)
+SECRET = ("DIGITS_GRADER_SECRET", "s3cr3t-of-the-grader")  # in every run's environment
 
 
 def run_course(
     *arguments, cwd: Path, check: bool = True, path: str | None = None
 ) -> subprocess.CompletedProcess:
-    environment = grading_course.tool_environment()
+    environment = grading_course.tool_environment(**dict([SECRET]))
     if path:
         environment["PATH"] = f"{path}{os.pathsep}{environment['PATH']}"
     result = subprocess.run(
@@ -218,11 +214,10 @@ subprocess.Popen(["sleep", "{LINGERING}"], start_new_session=True)
             FULL - points_of("ex01_one_hot"),
         ),
         "writes-outside": (attack(write), "graded", FULL),
-        # exec of text read at run time: the screen's dynamic-code, so every test after it fails
         "reads-solutions": (
             solved_with(ex01_one_hot=BLANK_ONE_HOT + guarded(steal)),
-            "suspicious",
-            FULL - points_after("ex01_one_hot"),
+            "graded",
+            FULL - points_of("ex01_one_hot"),
         ),
         "opens-gradebook": (attack(rewrite), "graded", FULL),
         "stderr": (

@@ -3,7 +3,7 @@ loses points on its own exercise while the exercises without a mistake in its su
 theirs, and an exercise left blank costs its own points and no other.
 
 Every chapter's submissions are graded as one class by ``course grade --jobs 2``, as an instructor
-grades them (in the sandbox, demonstrations skipped, answer cells screened and audited), once per
+grades them (in the sandbox, demonstrations skipped, the tests in the checker), once per
 session (``graded_class`` in tests/conftest.py); the scores are read from the course gradebook and
 every one of these submissions must be ``graded``. The mistakes are graded in packs
 (`tests.submissions.mistake_packs`): the solution with at most one mistake per exercise.
