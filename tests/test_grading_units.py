@@ -757,7 +757,8 @@ def test_the_sandboxed_kernel_is_isolated_and_sees_only_what_it_needs(tmp_path):
 def test_the_checker_zygote_runs_sandboxed_with_the_graders_package_read_only(tmp_path):
     import course_grading
 
-    command = sandbox.checker_command("/usr/bin/bwrap", Limits(), tmp_path)
+    environment = {"PATH": "/usr/bin", "OMP_NUM_THREADS": "1", "SECRET": "s3cr3t"}
+    command = sandbox.checker_command("/usr/bin/bwrap", Limits(), tmp_path, environment)
     separator = command.index("--")
     options, run = command[:separator], command[separator + 1 :]
     assert run[-4:] == ["-m", "course_grading.checker", str(tmp_path / sandbox.CHECKER_SOCKET),
@@ -766,10 +767,11 @@ def test_the_checker_zygote_runs_sandboxed_with_the_graders_package_read_only(tm
     pairs = list(zip(options, options[1:], strict=False))
     assert ("--ro-bind", package) in pairs and ("--bind", str(tmp_path)) in pairs
     assert "--clearenv" in options and "--unshare-net" in options
+    assert ("--setenv", "OMP_NUM_THREADS") in pairs and "SECRET" not in options
     assert "--unshare-pid" not in options, "its checkers' pids join the submissions' cgroups"
     if os.geteuid() == 0:
         assert run[: len(sandbox.unprivileged())] == sandbox.unprivileged()
-    assert sandbox.checker_command(None, Limits(), tmp_path) == run[-5:]
+    assert sandbox.checker_command(None, Limits(), tmp_path, environment) == run[-5:]
 
 
 def test_the_folders_above_what_is_bound_are_made_readable_by_all():

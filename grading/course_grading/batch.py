@@ -179,11 +179,13 @@ def grade(
             if not submissions:  # more shards than students: nothing to do here
                 write_shard(folder, chapter, [])
                 return Report(line, [], time.perf_counter() - start, folder / "grades.csv")
-        template = prepare(course, chapter, work, into_course=not shard)
-        release = nbformat.read(template.release, as_version=4)
-        others = other_releases(course, chapter)
-        checker = running_checker(bwrap, limits, work, setup_source(release))
-        with checker as options.checker:
+        solution = nbformat.read(course / "solutions" / chapter / f"{chapter}.ipynb", 4)
+        setup = setup_source(solution)
+        with running_checker(bwrap, limits, work, setup, options.threads) as checker:
+            template = prepare(course, chapter, work, into_course=not shard)  # as it starts
+            release = nbformat.read(template.release, as_version=4)
+            others = other_releases(course, chapter)
+            options.checker = checker()
             progress = Progress(len(submissions), f"grading {chapter}")
             results = []
             with ThreadPoolExecutor(max_workers=jobs) as pool:

@@ -34,7 +34,7 @@ from time import monotonic
 from course_grading.crossing import Refused
 from course_grading.student import StudentName, answer, identity, request
 
-HEADER = struct.Struct(">Q")
+HEADER = struct.Struct(">QQ")  # a frame: the lengths of its JSON message and of its payload
 READY = "checker ready"
 
 
@@ -47,19 +47,24 @@ class KernelDied(BaseException):
     """The student's kernel died while answering."""
 
 
-def write_frame(stream, message: dict) -> None:
-    body = json.dumps(message).encode()
-    stream.write(HEADER.pack(len(body)) + body)
-    stream.flush()
+def frame(message: dict, payload: str = "") -> bytes:
+    """A message and its payload (a request or an answer, passed on as it is) as bytes."""
+    body, data = json.dumps(message).encode(), payload.encode()
+    return HEADER.pack(len(body), len(data)) + body + data
 
 
-def read_frame(stream) -> dict | None:
-    """The next message, or None at the end of the stream."""
+def read_frame(stream) -> tuple[dict, str] | None:
+    """The next message and its payload, or None at the end of the stream."""
     head = stream.read(HEADER.size)
     if len(head) < HEADER.size:
         return None
-    body = stream.read(HEADER.unpack(head)[0])
-    return json.loads(body)
+    sizes = HEADER.unpack(head)
+    return json.loads(stream.read(sizes[0])), stream.read(sizes[1]).decode()
+
+
+def write_frame(stream, message: dict, payload: str = "") -> None:
+    stream.write(frame(message, payload))
+    stream.flush()
 
 
 class Student:
@@ -71,10 +76,10 @@ class Student:
 
     def call(self, target, args, kwargs):
         text, sent = request(target, args, kwargs)
-        write_frame(self.writer, {"op": "call", "text": text})
-        reply = read_frame(self.reader)
-        if reply is None:  # the grader is gone: nothing left to check for
+        write_frame(self.writer, {"op": "call"}, text)
+        if (received := read_frame(self.reader)) is None:  # the grader is gone: nothing to check
             os._exit(0)
+        reply, text = received
         failure = reply.get("failure")
         if failure == "timeout":
             raise CellTimeoutError(f"your code ran over {reply.get('seconds')} s")
@@ -83,7 +88,7 @@ class Student:
         if failure:
             raise RuntimeError(f"your notebook's kernel did not answer ({failure})")
         try:
-            return answer(reply["text"], sent)
+            return answer(text, sent)
         except Refused as error:
             self.suspicious.append(f"an answer the grader never asks for ({error})")
             raise TypeError(f"your kernel's answer could not be read ({error})") from None
@@ -143,7 +148,8 @@ def serve_grader(connection: socket.socket) -> None:
     install_helpers(student)
     write_frame(writer, {"op": "hello", "pid": os.getpid()})
     namespace = Namespace((), student)
-    while (message := read_frame(reader)) is not None:
+    while (received := read_frame(reader)) is not None:
+        message = received[0]
         if message["op"] == "start":
             namespace = Namespace(message["names"], student)
         elif message["op"] == "run":
@@ -187,7 +193,7 @@ class CheckerLink:
     async def open(cls, path: str, names: list, cgroups: list, pid_file: str) -> CheckerLink:
         reader, writer = await asyncio.open_unix_connection(path)
         link = cls(reader, writer, 0)
-        hello = await asyncio.wait_for(link.read(), 60)
+        hello, _ = await asyncio.wait_for(link.read(), 60)
         link.pid = int(hello["pid"])
         for folder in cgroups:  # the checker's share of the machine, like the kernel's
             Path(folder, "cgroup.procs").write_text(str(link.pid))
@@ -196,13 +202,13 @@ class CheckerLink:
         link.send({"op": "start", "names": names})
         return link
 
-    def send(self, message: dict) -> None:
-        body = json.dumps(message).encode()
-        self.writer.write(HEADER.pack(len(body)) + body)
+    def send(self, message: dict, payload: str = "") -> None:
+        self.writer.write(frame(message, payload))
 
-    async def read(self) -> dict:
-        head = await self.reader.readexactly(HEADER.size)
-        return json.loads(await self.reader.readexactly(HEADER.unpack(head)[0]))
+    async def read(self) -> tuple[dict, str]:
+        sizes = HEADER.unpack(await self.reader.readexactly(HEADER.size))
+        message = json.loads(await self.reader.readexactly(sizes[0]))
+        return message, (await self.reader.readexactly(sizes[1])).decode()
 
     async def run(self, name: str, source: str, timeout: float, relay) -> dict:
         """Run one cell in the checker, relaying its calls; its outcome (``stopped``: the
@@ -211,13 +217,16 @@ class CheckerLink:
         self.send({"op": "run", "name": name, "source": source})
         while True:
             try:
-                message = await asyncio.wait_for(self.read(), max(deadline - monotonic(), 0.01))
+                left = max(deadline - monotonic(), 0.01)
+                message, text = await asyncio.wait_for(self.read(), left)
             except (TimeoutError, asyncio.TimeoutError):
                 return self.stop(CellTimeoutError.__name__, f"{name} ran over {timeout:g} s")
             except (asyncio.IncompleteReadError, ConnectionError, ValueError):
                 return self.stop("CheckerDied", f"the checker stopped while running {name}")
             if message.get("op") == "call":
-                self.send({"op": "reply", **await relay(message["text"], deadline)})
+                reply = await relay(text, deadline)
+                text = reply.pop("text", "")
+                self.send({"op": "reply", **reply}, text)
             elif message.get("op") == "done":
                 return message
 

@@ -193,7 +193,9 @@ def kernel_script(*, sandbox: str | None, sockets: Path, limits: Limits | None =
     return "\n".join(lines) + "\n"
 
 
-def checker_command(sandbox: str | None, limits: Limits, folder: Path) -> list[str]:
+def checker_command(
+    sandbox: str | None, limits: Limits, folder: Path, environment: dict
+) -> list[str]:
     """The command of the run's checker zygote (`course_grading.checker`), its socket and its
     setup cell in ``folder``: under bwrap as a kernel is, except that it sees the host's
     processes (so that each checker it forks can join its cgroups) and reads the grader's
@@ -206,16 +208,17 @@ def checker_command(sandbox: str | None, limits: Limits, folder: Path) -> list[s
     options = sandbox_options(sandbox, limits, readable=[package], writable=[folder])
     options = [option for option in options if option != "--unshare-pid"]
     for name in ENVIRONMENT:
-        if name in os.environ:
-            options += ["--setenv", name, os.environ[name]]
+        if name in environment:
+            options += ["--setenv", name, environment[name]]
     return [*options, "--remount-ro", "/", "--chdir", "/tmp", "--", *unprivileged(), *checker]
 
 
 @contextlib.contextmanager
-def running_checker(sandbox: str | None, limits: Limits, work: Path, setup: str):
-    """Run the run's checker zygote in ``work/checker`` while the block lasts; its socket.
+def running_checker(sandbox: str | None, limits: Limits, work: Path, setup: str, threads: int):
+    """Run the run's checker zygote in ``work/checker`` while the block lasts; a function that
+    waits until it is ready and returns its socket.
 
-    Raises `GradingError` with the checker's own messages when it does not start.
+    That function raises `GradingError` with the checker's own messages when it did not start.
     """
     folder = work / "checker"
     folder.mkdir()
@@ -223,19 +226,24 @@ def running_checker(sandbox: str | None, limits: Limits, work: Path, setup: str)
     (folder / "setup.py").write_text(setup)
     environment = {name: os.environ[name] for name in ENVIRONMENT if name in os.environ}
     environment.update(HOME="/tmp", MPLCONFIGDIR="/tmp/matplotlib")
+    environment.update(dict.fromkeys(THREAD_VARIABLES, str(threads)))  # as each kernel's
     with open(folder / "checker.log", "w") as log:
         process = subprocess.Popen(
-            checker_command(sandbox, limits, folder),
+            checker_command(sandbox, limits, folder, environment),
             stdout=subprocess.PIPE,
             stderr=log,
             env=environment,
             text=True,
         )
-        try:
+
+        def ready() -> str:
             if process.stdout.readline().strip() != READY:
                 detail = (folder / "checker.log").read_text(errors="replace").strip()[-2000:]
                 raise GradingError(f"the checker did not start:\n{detail}")
-            yield str(folder / CHECKER_SOCKET)
+            return str(folder / CHECKER_SOCKET)
+
+        try:
+            yield ready
         finally:
             process.kill()
             process.wait()
