@@ -33,7 +33,6 @@ from course_grading.limits import Limits
 from course_grading.preprocessors import (
     CheckedExecute,
     SafeExecute,
-    StderrIsOutput,
     checked_execute,
 )
 from course_grading.preprocessors.safe_execute import SKIP_TAG, SKIPPED_NOTE
@@ -447,18 +446,6 @@ def test_the_exercise_names_are_what_the_releases_answer_cells_define():
     assert checks.setup_source(notebook) == "import numpy as np"
 
 
-def test_stderr_is_output_turns_stderr_into_stdout_only():
-    cell = v4.new_code_cell("x")
-    cell.outputs = [
-        v4.new_output("stream", name="stderr", text="warning\n"),
-        v4.new_output("stream", name="stdout", text="out\n"),
-        error("ValueError", "bad"),
-    ]
-    cell, _ = StderrIsOutput().preprocess_cell(cell, {}, 0)
-    assert [output.get("name") for output in cell.outputs] == ["stdout", "stdout", None]
-    assert cell.outputs[2].output_type == "error"
-
-
 def test_safe_execute_fails_the_dying_cell_and_marks_later_ones_not_run(monkeypatch):
     def fake_cell(self, cell, resources, index):
         if "die" in cell.source:
@@ -553,12 +540,7 @@ def test_the_autograde_list_is_nbgraders_own_with_ours_in_place():
     names = preprocessors.autograde_preprocessors()
     default = [preprocessors.dotted(p) for p in preprocessors.Autograde().autograde_preprocessors]
     sanitize = "nbconvert.preprocessors.sanitize.SanitizeHTML"
-    assert names[:2] == [preprocessors.dotted(CheckedExecute), sanitize]
-    assert names[names.index(preprocessors.dotted(SaveAutoGrades)) - 1] == preprocessors.dotted(
-        StderrIsOutput
-    )
-    ours = {preprocessors.dotted(CheckedExecute), sanitize, preprocessors.dotted(StderrIsOutput)}
-    assert [n for n in names if n not in ours] == default[1:]
+    assert names == [preprocessors.dotted(CheckedExecute), sanitize, *default[1:]]
     with pytest.raises(RuntimeError, match="changed"):
         preprocessors.autograde_preprocessors([SaveAutoGrades])
 
@@ -628,11 +610,45 @@ def test_help_lists_every_setting_as_nbgrader_config_writes_it():
         assert f"c.CourseGrade.{name}=" in text
 
 
-@pytest.mark.parametrize("text", ["0", "-2", "x"])
-def test_command_line_numbers_must_be_positive(text):
-    with pytest.raises(Exception, match="more than 0|not a number"):
-        cli.positive(int)(text)
-    assert cli.positive(float)("0.5") == 0.5
+@pytest.mark.parametrize(
+    ("option", "text", "message"),
+    [
+        ("--jobs", "0", "jobs.*not be less than 1"),
+        ("--timeout", "-2", "timeout.*not be less than 1"),
+        ("--disk", "x", "invalid literal for int"),
+        ("--memory", "0", "memory_gib must be more than 0"),
+        ("--cpus", "-1", "cpus must be more than 0"),
+        ("--sandbox", "docker", "sandbox.*auto.*bwrap.*none"),
+    ],
+)
+def test_an_option_is_checked_by_its_setting(option, text, message):
+    arguments = cli.parse_arguments(["grade", "01", "inbox", option, text])
+    overrides = {name: getattr(arguments, name) for name in settings.options()}
+    with pytest.raises(GradingError, match=message):
+        settings.course_grade(Config(), **overrides)
+
+
+def test_every_option_is_one_setting_declared_once(capsys):
+    import inspect
+
+    arguments = cli.parse_arguments(["grade", "01", "inbox", "--memory", "2.5", "-j", "3"])
+    traits = settings.options()
+    assert set(traits) == set(settings.CourseGrade.class_trait_names(config=True)) - {
+        "chapter_timeouts"
+    }
+    assert {name: getattr(arguments, name) for name in traits} == {
+        **dict.fromkeys(traits),
+        "memory_gib": "2.5",
+        "jobs": "3",
+    }
+    chosen = settings.course_grade(config_of(timeout=30, chapter_timeouts={"04": 90}), timeout="5")
+    assert (chosen.memory_gib, chosen.timeout_for("04")) == (4.0, 5), "the option holds for all"
+    source = inspect.getsource(cli)
+    assert not [t.metadata["option"] for t in traits.values() if t.metadata["option"] in source]
+    with pytest.raises(SystemExit):
+        cli.parse_arguments(["grade", "--help"])
+    shown = " ".join(capsys.readouterr().out.split())
+    assert " ".join(traits["memory_gib"].help.split()) in shown, "its help is the trait's"
 
 
 def test_the_temporary_courses_config_is_the_courses_plus_grading_as_json(tmp_path):

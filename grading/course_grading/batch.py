@@ -22,14 +22,14 @@ from course_grading.course import (
     release_path,
 )
 from course_grading.inputs import gather
-from course_grading.limits import Limits, describe, probe_cgroups
+from course_grading.limits import describe
 from course_grading.record import merge, record_files, write_grades
 from course_grading.runner import grade_submission
 from course_grading.sandbox import probe_sandbox, running_checker
 from course_grading.settings import course_grade, load_config
 from course_grading.shards import select, write_shard
 from course_grading.status import Result, Status
-from course_grading.workspace import Options, prepare
+from course_grading.workspace import options_for, prepare
 
 
 @dataclass
@@ -100,31 +100,19 @@ def grade(
     chapter: str,
     source: str | os.PathLike,
     *,
-    jobs: int | None = None,
-    timeout: int | None = None,
-    memory_gib: float | None = None,
-    sandbox: str | None = None,
     regexp: str | None = None,
     output: str | os.PathLike | None = None,
-    figures: bool | None = None,
-    all_cells: bool | None = None,
-    disk_mib: int | None = None,
-    processes: int | None = None,
-    cpus: float | None = None,
     shard: tuple[int, int] | None = None,
     shard_dir: str | os.PathLike | None = None,
     on_result: Callable[[Result], None] | None = None,
+    **settings,
 ) -> Report:
     """Autograde every submission of ``chapter`` in ``source``: isolated, sandboxed, in parallel.
 
-    Introduced in the instructors' guide. ``sandbox`` is ``"auto"`` (bubblewrap when it can run),
-    ``"bwrap"`` (required) or ``"none"``. ``figures`` draws the notebooks' figures into the
-    autograded copies and the feedback; by default they are made but not drawn, which no test
-    notices and which saves about a sixth of the time. ``all_cells`` also runs the
-    demonstrations the release tags ``skip-when-grading``, skipped by default. An option left at
-    None takes its value from ``c.CourseGrade`` in nbgrader_config.py (`settings.CourseGrade`);
-    ``disk_mib``, ``processes`` and ``cpus`` limit each kernel (`limits`). Returns a `Report`;
-    every input is one of its results and one row of ``output`` (default
+    Introduced in the instructors' guide. ``settings`` are `settings.CourseGrade`'s, by name
+    (``jobs=2, memory_gib=3``); one left out or None takes its value from ``c.CourseGrade`` in
+    nbgrader_config.py. ``regexp`` names students from file names (`inputs.gather`). Returns a
+    `Report`; every input is one of its results and one row of ``output`` (default
     ``<course>/grades.csv``). The grader processes come from a `multiprocessing` fork server, so
     a script that calls this function must do so under ``if __name__ == "__main__":``.
 
@@ -133,38 +121,10 @@ def grade(
     """
     course = find_course(course)
     check_chapter(course, chapter)
-    settings = course_grade(
-        load_config(course),
-        jobs=jobs,
-        memory_gib=memory_gib,
-        sandbox=sandbox,
-        figures=figures,
-        all_cells=all_cells,
-        disk_mib=disk_mib,
-        processes=processes,
-        cpus=cpus,
-    )
-    if timeout is not None:
-        settings.timeout = timeout  # checked like the configured one; over chapter_timeouts too
-        settings.chapter_timeouts = {}
-    jobs = settings.jobs or os.cpu_count() or 1
+    settings = course_grade(load_config(course), **settings)
     bwrap, line = sandbox_line(settings.sandbox)
-    limits = Limits(
-        memory_gib=settings.memory_gib,
-        disk_mib=settings.disk_mib,
-        processes=settings.processes,
-        cpus=settings.cpus_for(jobs),
-        cgroups=probe_cgroups(),
-    )
-    line += f"; {describe(limits, sandboxed=bool(bwrap))}"
-    options = Options(
-        timeout=settings.timeout_for(chapter),
-        sandbox=bwrap,
-        threads=max(1, (os.cpu_count() or 1) // jobs),
-        figures=settings.figures,
-        all_cells=settings.all_cells,
-        limits=limits,
-    )
+    options = options_for(settings, chapter, bwrap)
+    line += f"; {describe(options.limits, sandboxed=bool(bwrap))}"
     start = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix=f"course-grade-{chapter}-") as work_name:
         work = Path(work_name)
@@ -181,14 +141,14 @@ def grade(
                 return Report(line, [], time.perf_counter() - start, folder / "grades.csv")
         solution = nbformat.read(course / "solutions" / chapter / f"{chapter}.ipynb", 4)
         setup = setup_source(solution)
-        with running_checker(bwrap, limits, work, setup, options.threads) as checker:
+        with running_checker(bwrap, options.limits, work, setup, options.threads) as checker:
             template = prepare(course, chapter, work, into_course=not shard)  # as it starts
             release = nbformat.read(template.release, as_version=4)
             others = other_releases(course, chapter)
             options.checker = checker()
             progress = Progress(len(submissions), f"grading {chapter}")
             results = []
-            with ThreadPoolExecutor(max_workers=jobs) as pool:
+            with ThreadPoolExecutor(max_workers=options.jobs) as pool:
                 futures = {
                     pool.submit(grade_submission, template, s, options, release, others): s
                     for s in submissions

@@ -7,28 +7,14 @@ import sys
 import warnings
 from collections.abc import Sequence
 
+from traitlets import Bool
+
 from course_grading.batch import Report, grade
 from course_grading.course import GradingError, chapter_ids, find_course
 from course_grading.exchange import collect, export, release, release_feedback
-from course_grading.settings import SANDBOXES, help_text
+from course_grading.settings import help_text, options
 from course_grading.shards import merge_shards, parse_shard
 from course_grading.status import STATUSES
-
-
-def positive(kind: type) -> type:
-    """An argparse type: a number of ``kind`` above 0, else a clear error (0 is no default)."""
-
-    def parse(text: str):
-        try:
-            value = kind(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-        if not value > 0:
-            raise argparse.ArgumentTypeError(f"must be more than 0, not {text}")
-        return value
-
-    parse.__name__ = kind.__name__
-    return parse
 
 
 def shard_type(text: str) -> tuple[int, int]:
@@ -87,37 +73,15 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     grade_parser.add_argument("chapter")
     grade_parser.add_argument("submissions", help="folder of notebooks or students, or a zip")
-    grade_parser.add_argument(
-        "--jobs", "-j", type=positive(int), default=None, help="default: all cores"
-    )
-    grade_parser.add_argument(
-        "--timeout", type=positive(int), default=None, help="seconds per cell"
-    )
-    grade_parser.add_argument("--memory", type=positive(float), default=None, help="GiB per kernel")
-    grade_parser.add_argument(
-        "--disk", type=positive(int), default=None, help="MiB a kernel may write (/tmp + folder)"
-    )
-    grade_parser.add_argument(
-        "--processes", type=positive(int), default=None, help="processes and threads per kernel"
-    )
-    grade_parser.add_argument(
-        "--cpus", type=positive(float), default=None, help="cores per kernel (default: shared out)"
-    )
-    grade_parser.add_argument("--sandbox", choices=SANDBOXES, default=None, help="default: auto")
+    for name, trait in options().items():  # each setting of CourseGrade that is an option
+        flags = trait.metadata["option"].split()
+        if isinstance(trait, Bool):
+            grade_parser.add_argument(*flags, dest=name, action="store_true", help=trait.help)
+        else:
+            grade_parser.add_argument(*flags, dest=name, metavar=name.upper(), help=trait.help)
+    grade_parser.set_defaults(**dict.fromkeys(options()))  # None: as nbgrader_config.py says
     grade_parser.add_argument("--regexp", help="nbgrader FileNameCollector named_regexp")
     grade_parser.add_argument("--output", help="grades CSV (default: <course>/grades.csv)")
-    grade_parser.add_argument(
-        "--figures",
-        action="store_true",
-        default=None,
-        help="draw the notebooks' figures in the autograded copies and feedback (slower)",
-    )
-    grade_parser.add_argument(
-        "--all-cells",
-        action="store_true",
-        default=None,
-        help="also run the demonstrations tagged skip-when-grading (slower)",
-    )
     grade_parser.add_argument(
         "--shard",
         type=shard_type,
@@ -158,19 +122,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 course,
                 arguments.chapter,
                 arguments.submissions,
-                jobs=arguments.jobs,
-                timeout=arguments.timeout,
-                memory_gib=arguments.memory,
-                sandbox=arguments.sandbox,
                 regexp=arguments.regexp,
                 output=arguments.output,
-                figures=arguments.figures,
-                all_cells=arguments.all_cells,
-                disk_mib=arguments.disk,
-                processes=arguments.processes,
-                cpus=arguments.cpus,
                 shard=arguments.shard,
                 shard_dir=arguments.shard_dir,
+                **{name: getattr(arguments, name) for name in options()},
             )
             print_report(report)
         elif arguments.command == "merge":

@@ -1,8 +1,9 @@
 """The ``CourseGrade`` configuration: typed, documented, read from the course's nbgrader_config.py.
 
-Introduced in the instructors' guide. ``c.CourseGrade.<name>`` in nbgrader_config.py sets the
-defaults of ``course grade``; its options override them. An unknown name or a value of the wrong
-type is an error that names it (plain nbgrader ignores this section).
+Introduced in the instructors' guide. Each setting is declared once, here: ``c.CourseGrade.<name>``
+in nbgrader_config.py sets it, and the ``course grade`` option its trait names (``option``,
+`options`) overrides it; its default and help are the trait's. An unknown name or a value of the
+wrong type is an error that names it (plain nbgrader ignores this section).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ class CourseGrade(Configurable):
         60,
         min=1,
         help="Seconds each cell may run; every cell of the fast profile runs in a few.",
-    ).tag(config=True)
+    ).tag(config=True, option="--timeout")
     chapter_timeouts = Dict(
         key_trait=Unicode(),
         value_trait=Int(min=1),
@@ -36,45 +37,45 @@ class CourseGrade(Configurable):
     memory_gib = Float(
         4.0,
         help="Memory limit of each student kernel in GiB (ulimit -v); TensorFlow needs about 3.",
-    ).tag(config=True)
+    ).tag(config=True, option="--memory")
     disk_mib = Int(
         512,
         min=1,
         help="MiB each sandboxed kernel may write, /tmp and its working folder together (a "
         "tmpfs: memory while it runs; nothing it writes reaches the course) and per file "
         "anywhere (RLIMIT_FSIZE); the chapters write less than 1.",
-    ).tag(config=True)
+    ).tag(config=True, option="--disk")
     processes = Int(
         512,
         min=16,
         help="Processes and threads each kernel may run at once (a cgroup's pids.max, or "
         "RLIMIT_NPROC inside the sandbox when not root); a chapter's kernel peaks at about 35.",
-    ).tag(config=True)
+    ).tag(config=True, option="--processes")
     cpus = Float(
         None,
         allow_none=True,
         help="Cores each kernel may use (a cgroup CPU quota; default: the cores divided among "
         "the jobs, at least 1).",
-    ).tag(config=True)
+    ).tag(config=True, option="--cpus")
     figures = Bool(
         False,
         help="Draw the notebooks' figures into the autograded copies and feedback (no test "
         "needs them; about a sixth slower).",
-    ).tag(config=True)
+    ).tag(config=True, option="--figures")
     all_cells = Bool(
         False,
         help="Run every cell, even the demonstrations the release tags skip-when-grading (no "
         "test reads them; by default an unchanged one is not run, which grades several times "
         "faster in chapters that train models).",
-    ).tag(config=True)
+    ).tag(config=True, option="--all-cells")
     jobs = Int(
         None, allow_none=True, min=1, help="Submissions graded at a time (default: the cores)."
-    ).tag(config=True)
+    ).tag(config=True, option="--jobs -j")
     sandbox = Enum(
         SANDBOXES,
         "auto",
         help="bubblewrap when it can run (auto), required (bwrap), or not used (none).",
-    ).tag(config=True)
+    ).tag(config=True, option="--sandbox")
 
     @validate("memory_gib")
     def _positive_memory(self, proposal):
@@ -119,14 +120,23 @@ def course_grade(config: Config, **overrides) -> CourseGrade:
     for name in config:
         if name != "CourseGrade" and difflib.get_close_matches(name, ["CourseGrade"], cutoff=0.8):
             raise GradingError(f"nbgrader_config.py: unknown section {name}; CourseGrade?")
+    traits = CourseGrade.class_traits(config=True)
     try:
         settings = CourseGrade(config=config)
         for name, value in overrides.items():
-            if value is not None:
-                setattr(settings, name, value)
-    except TraitError as error:
+            if value is not None:  # an option given: on the command line, a string
+                text = isinstance(value, str) and not isinstance(traits[name], Enum)
+                setattr(settings, name, traits[name].from_string(value) if text else value)
+    except (TraitError, ValueError) as error:
         raise GradingError(f"CourseGrade: {error}") from error
+    if overrides.get("timeout") is not None:  # the option holds for every chapter
+        settings.chapter_timeouts = {}
     return settings
+
+
+def options() -> dict:
+    """The settings ``course grade`` takes as options: name -> trait (its ``option`` tag)."""
+    return CourseGrade.class_traits(option=lambda flag: flag is not None)
 
 
 def course_id(config: Config) -> str:

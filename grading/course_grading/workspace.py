@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import shutil
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
@@ -21,10 +22,17 @@ from traitlets.config import Config
 from course_grading.checks import exercise_names
 from course_grading.course import GradingError, run_nbgrader
 from course_grading.inputs import Submission
-from course_grading.limits import CHECKER, CHECKER_PID_FILE, Limits, cgroup_folders, make_cgroups
+from course_grading.limits import (
+    CHECKER,
+    CHECKER_PID_FILE,
+    Limits,
+    cgroup_folders,
+    make_cgroups,
+    probe_cgroups,
+)
 from course_grading.preprocessors import autograde_preprocessors
 from course_grading.sandbox import KERNEL_NAME, write_kernelspec
-from course_grading.settings import course_id, load_config
+from course_grading.settings import CourseGrade, course_id, load_config
 
 CONFIG_FILE = "nbgrader_config.json"
 # HTML that outputs and written answers may hold in the autograded notebook and feedback: no
@@ -41,11 +49,34 @@ class Options:
 
     timeout: int = 60  # seconds per cell
     sandbox: str | None = None  # the bwrap executable, or None for no sandbox
+    jobs: int = 1  # submissions graded at a time
     threads: int = 1  # threads per kernel: the cores shared among the jobs
     figures: bool = False  # draw the notebooks' figures (no test grades them; ~15% slower)
     all_cells: bool = False  # also run the demonstrations tagged skip-when-grading
     limits: Limits = field(default_factory=Limits)  # bytes, processes, cores of each kernel
     checker: str = ""  # the Unix socket of the run's checker zygote
+
+
+def options_for(settings: CourseGrade, chapter: str, sandbox: str | None) -> Options:
+    """What each kernel of ``chapter`` gets from the settings: time, threads, limits."""
+    jobs = settings.jobs or os.cpu_count() or 1
+    limits = Limits(
+        memory_gib=settings.memory_gib,
+        disk_mib=settings.disk_mib,
+        processes=settings.processes,
+        cpus=settings.cpus_for(jobs),
+        cgroups=probe_cgroups(),
+    )
+    threads = max(1, (os.cpu_count() or 1) // jobs)
+    return Options(
+        settings.timeout_for(chapter),
+        sandbox,
+        jobs,
+        threads,
+        settings.figures,
+        settings.all_cells,
+        limits,
+    )
 
 
 @dataclass

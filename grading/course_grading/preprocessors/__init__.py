@@ -8,7 +8,6 @@ from nbgrader.preprocessors import Execute, SaveAutoGrades
 
 from course_grading.preprocessors.checked_execute import CheckedExecute
 from course_grading.preprocessors.safe_execute import SafeExecute
-from course_grading.preprocessors.stderr_is_output import StderrIsOutput
 
 
 def dotted(cls: type) -> str:
@@ -19,19 +18,17 @@ def dotted(cls: type) -> str:
 def autograde_preprocessors(default: list | None = None) -> list[str]:
     """nbgrader's own ``Autograde.autograde_preprocessors`` with this package's in it.
 
-    `CheckedExecute` takes the place of `Execute`, and nbconvert's `SanitizeHTML` follows it,
-    so that no output reaches the autograded notebook, formgrader or feedback as active HTML;
-    `StderrIsOutput` goes just before `SaveAutoGrades`. ``default`` is nbgrader's list (read
-    from `Autograde` when not given).
+    `CheckedExecute` takes the place of `Execute` (it also shows stderr as ordinary output in
+    test cells, which nbgrader would fail), and nbconvert's `SanitizeHTML` follows it, so that no
+    output reaches the autograded notebook, formgrader or feedback as active HTML. ``default`` is
+    nbgrader's list (read from `Autograde` when not given).
     """
     if default is None:
         default = Autograde.class_traits()["autograde_preprocessors"].default()
-    if Execute not in default or SaveAutoGrades not in default:
+    if Execute not in default or SaveAutoGrades not in default:  # what scores the cells
         raise RuntimeError(f"nbgrader's autograde preprocessors changed: {default}")
     names = []
     for preprocessor in default:
-        if preprocessor is SaveAutoGrades:
-            names.append(dotted(StderrIsOutput))
         if preprocessor is Execute:
             names += [dotted(CheckedExecute), dotted(SanitizeHTML)]
         else:
@@ -39,4 +36,4 @@ def autograde_preprocessors(default: list | None = None) -> list[str]:
     return names
 
 
-__all__ = ["CheckedExecute", "SafeExecute", "StderrIsOutput", "autograde_preprocessors", "dotted"]
+__all__ = ["CheckedExecute", "SafeExecute", "autograde_preprocessors", "dotted"]
