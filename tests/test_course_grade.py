@@ -1,10 +1,10 @@
 """`course grade`: a class of chapter-01 submissions, good and bad, graded once in the sandbox.
 
 One module-scoped batch holds a correct and a blank notebook and one submission per way to go
-wrong (corrupt JSON, another chapter, an infinite loop, a memory hog, ``os._exit``, ``sys.exit``, a
-deleted and an edited test cell, writing outside, reading ``solutions/``, opening the gradebook,
-a correct answer that writes to stderr, connecting to a server on the grader's loopback, leaving a
-process running); the submissions that reach for the machinery judging the tests are in
+wrong (corrupt JSON, another chapter, an infinite loop, a function that loops when it is called,
+a memory hog, ``os._exit``, ``sys.exit``, a deleted and an edited test cell, writing outside,
+reading ``solutions/``, opening the gradebook, a correct answer that writes to stderr,
+connecting to a server on the grader's loopback, leaving a process running); the submissions that reach for the machinery judging the tests are in
 ``tests/test_attacks.py``. The tests read ``grades.csv``, the course gradebook (nbgrader's API),
 the feedback pages, the files around the course, the server's log and the process table.
 """
@@ -181,6 +181,15 @@ subprocess.Popen(["sleep", "{LINGERING}"], start_new_session=True)
         "wrong-chapter": (other_chapter, "wrong-notebook", 0),
         "infinite-loop": (
             solved_with(ex01_one_hot="while True:\n    pass\n"),
+            "timeout",
+            FULL - points_of("ex01_one_hot"),
+        ),
+        # loops only when called: in the student's kernel's visible test, then in each of the
+        # checker's calls, which the grader interrupts at the cell's time limit
+        "loops-when-called": (
+            solved_with(
+                ex01_one_hot="def one_hot(labels, num_classes=10):\n    while True:\n        pass\n"
+            ),
             "timeout",
             FULL - points_of("ex01_one_hot"),
         ),

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import copy
 import re
-from queue import Empty
 from time import monotonic
 
 from nbclient.client import NotebookClient
@@ -97,7 +96,7 @@ class CheckedExecute(SafeExecute):
         self.start_notebook()
         self._shown: dict[int, list] = {}
         self.report = {"suspicious": [], "problems": []}
-        self.revivals, self.stuck = 0, False
+        self.revivals = 0
         NotebookClient.__init__(self, nb, km)
         self.reset_execution_trackers()
         self._check_assign_resources(resources)
@@ -171,63 +170,37 @@ class CheckedExecute(SafeExecute):
 
     async def relay(self, text: str, deadline: float) -> dict:
         """Ask the student's kernel to answer one request of the checker, by ``deadline``."""
-        if self.stuck:
-            return {"failure": "timeout", "seconds": self.timeout}
         if not await ensure_async(self.km.is_alive()):
             alive = await self.revive(len(self.nb.cells))
             if not (alive and await self.quiet(agent.agent_source())):
                 return {"failure": "died"}
-        request = self.kc.execute(
-            agent.call_source(text), silent=True, store_history=False, allow_stdin=False
-        )
         answers = []
-        while True:
-            left = deadline - monotonic()
-            if left <= 0:
-                await self.interrupt(request)
-                return {"failure": "timeout", "seconds": self.timeout}
-            try:
-                message = await self.kc.get_iopub_msg(timeout=min(left, 1.0))
-            except Empty:
-                if not await ensure_async(self.km.is_alive()):
-                    return {"failure": "died"}
-                continue
-            if message["parent_header"].get("msg_id") != request:
-                continue
-            kind, content = message["msg_type"], message["content"]
-            if kind == "display_data" and agent.MIME in content.get("data", {}):
-                answers.append(content["data"][agent.MIME])
-            elif kind == "status" and content.get("execution_state") == "idle":
-                break
+
+        def collect(message):
+            data = message["content"].get("data", {})
+            if message["msg_type"] == "display_data" and agent.MIME in data:
+                answers.append(data[agent.MIME])
+
+        if not await self.quiet(agent.call_source(text), deadline - monotonic(), collect):
+            if not await ensure_async(self.km.is_alive()):
+                return {"failure": "died"}
+            await ensure_async(self.km.interrupt_kernel())
+            return {"failure": "timeout", "seconds": self.timeout}
         if len(answers) > 1:
             self.report["suspicious"].append("the kernel answered one request more than once")
         return {"text": answers[0]} if answers else {"failure": "no answer"}
 
-    async def interrupt(self, request: str) -> None:
-        """Interrupt a call that ran over; if the kernel does not come back, it is stuck."""
-        await ensure_async(self.km.interrupt_kernel())
-        self.stuck = not await self.wait_idle(request, 5)
-
-    async def wait_idle(self, request: str, seconds: float) -> bool:
-        """Whether the kernel finished ``request`` within ``seconds``."""
-        deadline = monotonic() + seconds
-        while (left := deadline - monotonic()) > 0:
-            try:
-                message = await self.kc.get_iopub_msg(timeout=min(left, 1.0))
-            except Empty:
-                if not await ensure_async(self.km.is_alive()):
-                    return False
-                continue
-            if message["parent_header"].get("msg_id") == request:
-                content = message["content"]
-                if message["msg_type"] == "status" and content["execution_state"] == "idle":
-                    return True
-        return False
-
-    async def quiet(self, code: str) -> bool:
-        """Run ``code`` in the student's kernel without a trace in the notebook."""
-        request = self.kc.execute(code, silent=True, store_history=False, allow_stdin=False)
-        return await self.wait_idle(request, self.timeout)
+    async def quiet(self, code: str, seconds: float | None = None, hook=None) -> bool:
+        """Run ``code`` in the student's kernel without a trace in the notebook, its outputs
+        to ``hook``; whether it finished in ``seconds`` (default: a cell's time)."""
+        try:
+            await self.kc.execute_interactive(
+                code, silent=True, store_history=False, allow_stdin=False,
+                timeout=max(seconds or self.timeout, 0.01), output_hook=hook or (lambda _: None),
+            )  # fmt: skip
+        except TimeoutError:
+            return False
+        return True
 
     async def revive(self, limit: int) -> bool:
         """Start the student's kernel again and run again the cells it ran before ``limit``."""
