@@ -36,7 +36,9 @@ class CourseGrade(Configurable):
     ).tag(config=True)
     memory_gib = Float(
         4.0,
-        help="Memory limit of each student kernel in GiB (ulimit -v); TensorFlow needs about 3.",
+        help="GiB of memory each student kernel and each checker may use: all their processes "
+        "together (a cgroup, where one can be made) and each process (ulimit -v); TensorFlow "
+        "needs about 3.",
     ).tag(config=True, option="--memory")
     disk_mib = Int(
         512,
