@@ -4,9 +4,10 @@ One module-scoped batch holds a correct and a blank notebook and one submission 
 wrong (corrupt JSON, another chapter, an infinite loop, a function that loops when it is called,
 a memory hog, ``os._exit``, ``sys.exit``, a deleted and an edited test cell, writing outside,
 reading ``solutions/``, opening the gradebook, a correct answer that writes to stderr,
-connecting to a server on the grader's loopback, leaving a process running); the submissions that reach for the machinery judging the tests are in
-``tests/test_attacks.py``. The tests read ``grades.csv``, the course gradebook (nbgrader's API),
-the feedback pages, the files around the course, the server's log and the process table.
+connecting to a server on the grader's loopback, leaving a process running); the submissions
+that reach for the machinery judging the tests are in ``tests/test_attacks.py``. The tests read
+``grades.csv``, the course gradebook (nbgrader's API), the feedback pages, the files around the
+course, the server's log and the process table.
 """
 
 from __future__ import annotations
@@ -296,6 +297,16 @@ def running_commands() -> list[list[str]]:
     return commands
 
 
+def leaked_checkers() -> list[list[str]]:
+    """Checker processes whose run is over (its folder, where their socket was, is gone)."""
+    name = "course_grading.checker"
+    return [
+        command
+        for command in running_commands()
+        if name in command and not Path(command[command.index(name) + 1]).parent.exists()
+    ]
+
+
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory):
     course = make_course(tmp_path_factory.mktemp("course"))
@@ -316,6 +327,7 @@ def batch(tmp_path_factory):
     return {
         "connections": list(Listener.connections),
         "lingering": [c for c in running_commands() if c[:2] == ["sleep", LINGERING]],
+        "checkers": leaked_checkers(),
         "course": course,
         "outside": outside,
         "inbox": inbox,
@@ -424,7 +436,7 @@ def test_no_kernel_reached_the_graders_loopback(batch):
 
 @needs_sandbox
 def test_no_process_of_a_submission_outlives_the_run(batch):
-    assert batch["lingering"] == []
+    assert batch["lingering"] == [] and batch["checkers"] == []
     kernels = [c for c in running_commands() if str(batch["course"]) in " ".join(c)]
     assert kernels == []
 

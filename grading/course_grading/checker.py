@@ -24,6 +24,7 @@ import io
 import json
 import linecache
 import os
+import select
 import signal
 import socket
 import struct
@@ -160,7 +161,8 @@ def serve_grader(connection: socket.socket) -> None:
 
 def zygote(path: str, warm_up: str) -> None:
     """Import what ``warm_up`` (a chapter's setup cell) imports, then fork a checker for each
-    connection to the Unix socket ``path``."""
+    connection to the Unix socket ``path``, until its standard input ends: the run closed it, or
+    ended (a checker ends when its grader hangs up)."""
     outcome = run_cell(warm_up, "setup", Namespace((), None))
     if not outcome["ok"]:
         print(f"the setup cell failed in the checker: {outcome}", file=sys.stderr, flush=True)
@@ -173,6 +175,9 @@ def zygote(path: str, warm_up: str) -> None:
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped as they end
     print(READY, flush=True)
     while True:
+        ready, _, _ = select.select([server, sys.stdin], [], [])
+        if sys.stdin in ready:  # nothing is ever written to it: its end
+            os._exit(0)
         connection, _ = server.accept()
         if os.fork() == 0:
             server.close()

@@ -228,8 +228,9 @@ def running_checker(sandbox: str | None, limits: Limits, work: Path, setup: str,
     environment.update(HOME="/tmp", MPLCONFIGDIR="/tmp/matplotlib")
     environment.update(dict.fromkeys(THREAD_VARIABLES, str(threads)))  # as each kernel's
     with open(folder / "checker.log", "w") as log:
-        process = subprocess.Popen(
+        process = subprocess.Popen(  # the zygote ends when its standard input does
             checker_command(sandbox, limits, folder, environment),
+            stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=log,
             env=environment,
@@ -245,6 +246,7 @@ def running_checker(sandbox: str | None, limits: Limits, work: Path, setup: str,
         try:
             yield ready
         finally:
+            process.stdin.close()
             process.kill()
             process.wait()
             process.stdout.close()
