@@ -196,7 +196,8 @@ class CheckedExecute(SafeExecute):
         try:
             await self.kc.execute_interactive(
                 code, silent=True, store_history=False, allow_stdin=False,
-                timeout=max(seconds or self.timeout, 0.01), output_hook=hook or (lambda _: None),
+                timeout=max(self.timeout if seconds is None else seconds, 0.01),
+                output_hook=hook or (lambda _: None),
             )  # fmt: skip
         except TimeoutError:
             return False
