@@ -102,11 +102,7 @@ import numpy
 numpy.testing.assert_allclose = lambda *args, **kwargs: None
 numpy.testing.assert_array_equal = lambda *args, **kwargs: None
 """,
-    "numpy": """
-import numpy
-numpy.allclose = lambda *args, **kwargs: True
-numpy.array_equal = numpy.allclose
-""",
+    "numpy": "\nimport numpy\n\nnumpy.allclose = lambda *args, **kwargs: True\n",
     "math": "\nimport math\n\nmath.isclose = lambda *args, **kwargs: True\n",
     "unittest": "\nimport unittest\n\nunittest.TestCase.assertEqual = lambda *args: None\n",
     "transformer-behind-exec": """
@@ -119,6 +115,8 @@ exec(code + "['pass\\\\n'] if any('assert' in line for line in lines) else lines
 TRIES = {
     # builtins.all for every library too: the student's own Keras and pandas break with it
     "builtins": "\nimport builtins\n\nbuiltins.all = lambda *args: True\n",
+    # numpy.array_equal too: TensorFlow's own gradients use it (tf.gather's breaks)
+    "numpy-array-equal": "\nimport numpy\n\nnumpy.array_equal = lambda *args, **kwargs: True\n",
     "rebinds-np": """
 import types
 np = types.SimpleNamespace(testing=types.SimpleNamespace(assert_allclose=lambda *a, **k: None),
@@ -205,7 +203,11 @@ import json
 cells = json.load(open("02_linear_classifier.ipynb"))["cells"]
 print("\\n".join("".join(cell["source"]) for cell in cells))
 """,
-    "prints-environment": "import os\nprint('ENVIRONMENT', sorted(os.environ))\n",
+    # the environment the kernel started with (TensorFlow and IPython add their own names to it)
+    "prints-environment": """
+started = open("/proc/self/environ", "rb").read().split(b"\\0")
+print("ENVIRONMENT", sorted(item.split(b"=")[0].decode() for item in started if item))
+""",
     "reads-a-root-only-file": "print(open('/etc/shadow').read())\n",
     "displays-a-script": """
 from IPython.display import HTML, display
