@@ -1,13 +1,13 @@
-"""Two helpers the chapters' tests use, in your notebook and when it is graded.
+"""Helpers the chapters' tests use, in your notebook and when it is graded.
 
 Introduced in chapter 06. In your notebook they are plain Python: ``in_your_kernel(f, x)`` is
-``f(x)`` and ``identity(x)`` is ``id(x)``. When a notebook is graded, its tests run in a
-separate, clean Python, the checker, while your answers stay in your notebook's kernel: a test
-that calls one of your functions sends the arguments there and gets the result back as data
-(numbers, arrays, tensors, a Keras model's configuration and weights). There
-``in_your_kernel(f, x)`` sends the test's function ``f`` to your kernel, runs it next to your
-answers and brings back only its result, and ``identity`` tells whether two results were one
-object in your kernel.
+``f(x)``. When a notebook is graded, its tests run in a separate, clean Python, the checker,
+while your answers stay in your notebook's kernel: a test that calls one of your functions
+sends the arguments there and gets the result back as data (numbers, arrays, tensors, a Keras
+model's configuration and weights). There ``in_your_kernel(f, x)`` sends the test's function
+``f`` to your kernel, runs it next to your answers and brings back only its result; so
+``in_your_kernel(new_model_each_call, make)`` checks, where your models are, that ``make``
+builds a new model on every call.
 """
 
 from __future__ import annotations
@@ -30,16 +30,21 @@ def in_your_kernel(function: Callable, /, *args: Any, **kwargs: Any) -> Any:
     return function(*args, **kwargs)
 
 
-def identity(value: Any) -> int | str:
-    """An identity of ``value``: equal for one object, different for two.
+def new_model_each_call(make: Callable, /, *args: Any) -> bool:
+    """Whether two calls ``make(*args)`` return two objects that share no weight.
 
-    Introduced in chapter 06. Tests use it to check that a function builds a new object on
-    every call (``identity(first) != identity(second)``).
+    Introduced in chapter 03. Tests ask it with ``in_your_kernel(new_model_each_call, make)``:
+    where your models are built, so that a function that returns one cached model, or reuses
+    its layers, is caught, and only one model has to cross to the tests.
 
     Examples
     --------
-    >>> values = [1]
-    >>> identity(values) == identity(values), identity(values) == identity([1])
-    (True, False)
+    >>> cached = object()
+    >>> new_model_each_call(lambda: cached), new_model_each_call(object)
+    (False, True)
     """
-    return id(value)
+    first, second = make(*args), make(*args)
+    shared = {id(v) for v in getattr(first, "weights", [])} & {
+        id(v) for v in getattr(second, "weights", [])
+    }
+    return first is not second and not shared

@@ -25,7 +25,6 @@ import warnings
 from course_grading.crossing import Decoder, Encoder, unb64
 
 MIME = "text/x-course-crossing"  # the display data that carries an answer out of the kernel
-KEPT: dict = {}  # token -> each object given an identity, kept (its id unique) while grading
 
 
 class RequestDecoder(Decoder):
@@ -81,7 +80,7 @@ def after(value, encoder: Encoder) -> dict | None:
 def respond(text: str, namespace: dict) -> str:
     """Answer one request of the checker: the call made among ``namespace``'s names."""
     request = json.loads(text)
-    decoder, encoder = RequestDecoder(namespace), Encoder(handles=KEPT)
+    decoder, encoder = RequestDecoder(namespace), Encoder()
     reply, caught = {}, []
     try:
         target = decoder(request["target"])

@@ -21,7 +21,6 @@ import base64
 import importlib
 import itertools
 import json
-import os
 import re
 import sys
 
@@ -81,12 +80,10 @@ class Encoder:
     """Values to the wire format.
 
     ``sent``: id -> number of the objects of the request being answered (sent as references).
-    ``handles``: token -> object, where the agent keeps what it gave an identity (models,
-    their layers and weights; None: no identities).
     """
 
-    def __init__(self, *, sent: dict | None = None, handles: dict | None = None):
-        self.sent, self.handles = sent or {}, handles
+    def __init__(self, *, sent: dict | None = None):
+        self.sent = sent or {}
         self.numbers: dict[int, int] = {}
         self.objects: list = []  # numbered objects, kept alive while numbered
 
@@ -150,12 +147,8 @@ class Encoder:
             wire = self.numbered(value, {"t": "model"})
             text = json.dumps(keras.saving.serialize_keras_object(value))
             check_model_config(json.loads(text))
-            wire |= {"config": text, "weights": self(list(map(np.asarray, value.weights)), depth)}
-            if self.handles is not None:  # identities, unique while the agent keeps the objects
-                owners = [[value], value.layers, value.weights]
-                wire["ids"] = [[f"{os.getpid()}-{id(item)}" for item in items] for items in owners]
-                self.handles.update(zip(sum(wire["ids"], []), sum(owners, []), strict=True))
-            return wire
+            weights = self(list(map(np.asarray, value.weights)), depth)
+            return wire | {"config": text, "weights": weights}
         return None
 
     @staticmethod
@@ -288,13 +281,4 @@ class Decoder:
         except Exception as error:  # a configuration Keras cannot build: not the student's fault
             raise TypeError(f"the model could not be rebuilt: {error}") from None
         refuse(not isinstance(model, keras.Model), "not a model")
-        ids, owners = wire.get("ids", [[], [], []]), [[model], model.layers, model.weights]
-        refuse(type(ids) is not list or len(ids) != 3, "bad model ids")
-        for tokens, items in zip(ids, owners, strict=True) if "ids" in wire else ():
-            refuse(type(tokens) is not list or len(tokens) != len(items), "bad model ids")
-            for token, item in zip(tokens, items, strict=True):
-                self.identify(item, str(token))
         return self.numbered(wire, model)
-
-    def identify(self, value, token: str) -> None:
-        """Record that ``value`` is the object ``token`` of the kernel that sent it."""

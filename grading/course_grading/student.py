@@ -5,9 +5,7 @@ Introduced in the instructors' guide. A test cell in the checker that names a fu
 student's notebook gets a `StudentName`; calling it sends a `request` (the arguments, and the
 checker's functions among them with the data and modules they use) and reads the `answer`: the
 value, the updated arguments (so a test sees what the call did to its inputs, random generators
-included), warnings raised again, the student's exception raised again as its built-in type. A
-model keeps the identities it and its parts had in the student's kernel (`identity`): two calls
-that return one model give values of one identity.
+included), warnings raised again, the student's exception raised again as its built-in type.
 """
 
 from __future__ import annotations
@@ -21,15 +19,6 @@ import types
 import warnings
 
 from course_grading.crossing import Decoder, Encoder, Refused, b64, refuse
-
-_IDENTITIES: dict[int, tuple[object, str]] = {}
-
-
-def identity(value) -> str:
-    """The identity ``value`` has where it was made: in the student's kernel for what came
-    from there, in the checker otherwise."""
-    known = _IDENTITIES.get(id(value))
-    return known[1] if known and known[0] is value else f"checker-{id(value)}"
 
 
 class StudentName:
@@ -95,13 +84,6 @@ class RequestEncoder(Encoder):
         return wire | {"globals": used, "closure": self(closure, depth), "defaults": defaults}
 
 
-class AnswerDecoder(Decoder):
-    """An answer of the student's kernel: data, each model with the identities it had there."""
-
-    def identify(self, value, token: str) -> None:
-        _IDENTITIES[id(value)] = (value, token)
-
-
 def request(target, args, kwargs) -> tuple[str, list]:
     """The text of a request to call ``target``, and the objects it sent."""
     encoder = RequestEncoder()
@@ -148,7 +130,7 @@ def answer(text, sent: list):
     except (TypeError, ValueError):
         raise Refused("the answer is not JSON") from None
     refuse(type(reply) is not dict, "bad answer")
-    decoder = AnswerDecoder(sent=sent)
+    decoder = Decoder(sent=sent)
     for pair in reply.get("after", []):
         refuse(type(pair) is not list or len(pair) != 2, "bad update")
         refuse(type(pair[0]) is not int or not 0 <= pair[0] < len(sent), "an update of nothing")
