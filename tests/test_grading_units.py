@@ -24,7 +24,7 @@ from nbgrader.preprocessors import Execute, SaveAutoGrades
 from traitlets.config import Config
 from traitlets.config.loader import JSONFileConfigLoader
 
-from course_grading import checks, cli, preprocessors, sandbox, settings, shards, workspace
+from course_grading import batch, checks, cli, preprocessors, sandbox, settings, shards, workspace
 from course_grading.checks import failing_cells, notebook_problems
 from course_grading.course import GradingError, run_nbgrader
 from course_grading.feedback import safe_feedback_notebook
@@ -920,3 +920,13 @@ def test_a_shard_folder_reads_back_its_results_and_files(tmp_path):
     assert read_rows(folder / "grades.csv")[0]["status"] == "tampered"
     with pytest.raises(GradingError, match="not a shard folder"):
         shards.read_shard(tmp_path)
+
+
+def test_the_progress_of_a_class_goes_to_stdout_one_line_per_submission(capsys):
+    progress = batch.Progress(2, "grading 01_data_and_baseline")
+    for student in ("ada", "bob"):
+        progress.update(Result(student, "01", 3.0, 7.0, Status.GRADED, "", f"{student}.ipynb"))
+    out, err = capsys.readouterr()
+    lines = out.splitlines()
+    assert err == "" and [line.split("] ")[1].split()[0] for line in lines] == ["1/2", "2/2"]
+    assert "bob: graded 3/7" in lines[1]

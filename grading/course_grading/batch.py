@@ -50,7 +50,7 @@ class Progress:
 
     def __init__(self, total: int, label: str, stream=None):
         self.total, self.done, self.label = total, 0, label
-        self.stream = stream or sys.stderr
+        self.stream = stream or sys.stdout
         self.tty = self.stream.isatty()
         self.start = time.perf_counter()
 
