@@ -2,11 +2,11 @@
 
 Introduced in the instructors' guide. The grader sends `crossing` and this module into the
 student's kernel as text (`agent_source`), after the student's notebook has run there, then one
-call per request (`call_source`): `serve` makes the call the checker asks for, among the names
-of the student's notebook, and answers as display data (`MIME`), which the grader relays and
-never shows. The answer holds the value (`crossing`'s data), the request's mutable objects as
-the call left them, the warnings the call raised, or the exception, by its built-in type and
-message.
+call per request (`CALL_SOURCE`, the request on its standard input): `serve` makes the call the
+checker asks for, among the names of the student's notebook, and answers as display data
+(`MIME`), which the grader relays and never shows. The answer holds the value (`crossing`'s
+data), the request's mutable objects as the call left them, the warnings the call raised, or the
+exception, by its built-in type and message.
 
 Nothing here protects a grade: the student's kernel can change all of it, and then answers for
 its own answers only. What the checker accepts is decided there (`crossing.Decoder`).
@@ -131,6 +131,6 @@ def agent_source() -> str:
     )
 
 
-def call_source(text: str) -> str:
-    """The code that answers one request in the student's kernel."""
-    return f"__import__('_course_agent').serve({text!r})\n"
+# The code that answers one request in the student's kernel: the request comes on its standard
+# input (as a Jupyter input reply, which, unlike a cell's source, ipykernel does not hash).
+CALL_SOURCE = "__import__('_course_agent').serve(input())\n"

@@ -159,20 +159,23 @@ def serve_grader(connection: socket.socket) -> None:
 
 
 def zygote(path: str, warm_up: str) -> None:
-    """Import what ``warm_up`` (a chapter's setup cell) imports, then fork a checker for each
-    connection to the Unix socket ``path``, until its standard input ends: the run closed it, or
-    ended (a checker ends when its grader hangs up)."""
+    """Listen on the Unix socket ``path``, import what ``warm_up`` (a chapter's setup cell)
+    imports, then fork a checker for each connection, until its standard input ends: the run
+    closed it, or ended (a checker ends when its grader hangs up).
+
+    It is ready as soon as it listens: the first connections wait while it imports, and the run
+    starts the first kernels meanwhile."""
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(path)
+    server.listen(64)
+    print(READY, flush=True)
     outcome = run_cell(warm_up, "setup", Namespace((), None))
     if not outcome["ok"]:
         print(f"the setup cell failed in the checker: {outcome}", file=sys.stderr, flush=True)
     threads = len(os.listdir("/proc/self/task")) if os.path.isdir("/proc/self/task") else 1
     if threads > 1:  # forking a process with threads is safe only if they hold no lock
         print(f"the checker forks with {threads} threads", file=sys.stderr, flush=True)
-    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    server.bind(path)
-    server.listen(64)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped as they end
-    print(READY, flush=True)
     while True:
         ready, _, _ = select.select([server, sys.stdin], [], [])
         if sys.stdin in ready:  # nothing is ever written to it: its end
@@ -197,7 +200,11 @@ class CheckerLink:
     async def open(cls, path: str, names: list, cgroups: list, pid_file: str) -> CheckerLink:
         reader, writer = await asyncio.open_unix_connection(path)
         link = cls(reader, writer, 0)
-        hello, _ = await asyncio.wait_for(link.read(), 60)
+        try:
+            hello, _ = await asyncio.wait_for(link.read(), 60)
+        except (asyncio.IncompleteReadError, TimeoutError):
+            failure = "the checker did not start: its setup failed or took over 60 s"
+            raise RuntimeError(failure) from None
         link.pid = int(hello["pid"])
         for folder in cgroups:  # the checker's share of the machine, like the kernel's
             Path(folder, "cgroup.procs").write_text(str(link.pid))

@@ -181,7 +181,7 @@ class CheckedExecute(SafeExecute):
             if message["msg_type"] == "display_data" and agent.MIME in data:
                 answers.append(data[agent.MIME])
 
-        if not await self.quiet(agent.call_source(text), deadline - monotonic(), collect):
+        if not await self.quiet(agent.CALL_SOURCE, deadline - monotonic(), collect, text):
             if not await ensure_async(self.km.is_alive()):
                 return {"failure": "died"}
             await ensure_async(self.km.interrupt_kernel())
@@ -190,14 +190,17 @@ class CheckedExecute(SafeExecute):
             self.report["suspicious"].append("the kernel answered one request more than once")
         return {"text": answers[0]} if answers else {"failure": "no answer"}
 
-    async def quiet(self, code: str, seconds: float | None = None, hook=None) -> bool:
+    async def quiet(self, code: str, seconds=None, hook=None, stdin: str | None = None) -> bool:
         """Run ``code`` in the student's kernel without a trace in the notebook, its outputs
-        to ``hook``; whether it finished in ``seconds`` (default: a cell's time)."""
+        to ``hook``, ``stdin`` the answer to its first ``input()``; whether it finished in
+        ``seconds`` (default: a cell's time)."""
+        replies = [] if stdin is None else [stdin]
         try:
             await self.kc.execute_interactive(
-                code, silent=True, store_history=False, allow_stdin=False,
+                code, silent=True, store_history=False, allow_stdin=stdin is not None,
                 timeout=max(self.timeout if seconds is None else seconds, 0.01),
                 output_hook=hook or (lambda _: None),
+                stdin_hook=lambda _: self.kc.input(replies.pop() if replies else ""),
             )  # fmt: skip
         except TimeoutError:
             return False
