@@ -89,7 +89,7 @@ test: venv chromium bubblewrap lint
 	BOOK_EDITION=student $(FAST_BOOK) --path-output _build/fast/student .
 	BOOK_EDITION=instructor $(FAST_BOOK) --path-output _build/fast/instructor .
 	COURSE_PROFILE=fast BOOK_HTML=_build/fast/student/_build/html \
-	  BOOK_HTML_INSTRUCTOR=_build/fast/instructor/_build/html $(BIN)/pytest -n auto --dist loadgroup tests
+	  BOOK_HTML_INSTRUCTOR=_build/fast/instructor/_build/html $(BIN)/pytest -n auto --dist loadgroup --durations=15 tests
 
 # Unit tests of pure code on tiny notebooks (pytest marker `unit`): seconds, no notebook run.
 test-quick: venv
