@@ -31,6 +31,10 @@ $(VENV)/.installed: pyproject.toml grading/pyproject.toml
 	  > $(VENV)/requirements.txt
 	$(PYTHON) -m pip install --quiet -r $(VENV)/requirements.txt
 	$(PYTHON) -m pip install --quiet --no-deps --editable . --editable ./grading
+	# jsonschema's optional IRI format checker compiles a grammar when imported: 1.8 s of CPU in
+	# every process that imports nbformat (each `course` command, nbgrader, pytest worker); nothing
+	# here validates IRIs, and jsonschema skips the format without it.
+	$(PYTHON) -m pip uninstall --quiet --yes rfc3987-syntax
 	touch $@
 
 # Two editions of one execution (_ext/book_editions.py): the student edition in _build/html is
