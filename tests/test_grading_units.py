@@ -922,11 +922,12 @@ def test_a_shard_folder_reads_back_its_results_and_files(tmp_path):
         shards.read_shard(tmp_path)
 
 
-def test_the_progress_of_a_class_goes_to_stdout_one_line_per_submission(capsys):
-    progress = batch.Progress(2, "grading 01_data_and_baseline")
+def test_the_progress_of_a_class_goes_to_stdout_after_the_sandbox_line(capsys):
+    progress = batch.Progress(2, "grading 01_data_and_baseline", header="sandbox: NONE")
     for student in ("ada", "bob"):
         progress.update(Result(student, "01", 3.0, 7.0, Status.GRADED, "", f"{student}.ipynb"))
     out, err = capsys.readouterr()
     lines = out.splitlines()
-    assert err == "" and [line.split("] ")[1].split()[0] for line in lines] == ["1/2", "2/2"]
-    assert "bob: graded 3/7" in lines[1]
+    assert err == "" and lines[0] == "sandbox: NONE"
+    assert [line.split("] ")[1].split()[0] for line in lines[1:]] == ["1/2", "2/2"]
+    assert "bob: graded 3/7" in lines[2]

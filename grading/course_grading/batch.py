@@ -46,13 +46,16 @@ class Report:
 
 
 class Progress:
-    """A one-line progress bar on a terminal; one line per submission otherwise."""
+    """After a ``header`` line, a one-line progress bar on a terminal; one line per submission
+    otherwise."""
 
-    def __init__(self, total: int, label: str, stream=None):
+    def __init__(self, total: int, label: str, header: str = "", stream=None):
         self.total, self.done, self.label = total, 0, label
         self.stream = stream or sys.stdout
         self.tty = self.stream.isatty()
         self.start = time.perf_counter()
+        if header:
+            print(header, file=self.stream, flush=True)
 
     def update(self, result: Result) -> None:
         self.done += 1
@@ -136,9 +139,10 @@ def grade(
             k, n = shard
             folder = Path(shard_dir or f"shard-{chapter}-{k}-of-{n}").resolve()
             folder.mkdir(parents=True, exist_ok=True)
-            if not submissions:  # more shards than students: nothing to do here
-                write_shard(folder, chapter, [])
-                return Report(line, [], time.perf_counter() - start, folder / "grades.csv")
+        progress = Progress(len(submissions), f"grading {chapter}", header=line)
+        if shard and not submissions:  # more shards than students: nothing to do here
+            write_shard(folder, chapter, [])
+            return Report(line, [], time.perf_counter() - start, folder / "grades.csv")
         solution = nbformat.read(course / "solutions" / chapter / f"{chapter}.ipynb", 4)
         setup = setup_source(solution)
         with running_checker(bwrap, options.limits, work, setup, options.threads) as checker:
@@ -146,7 +150,6 @@ def grade(
             release = nbformat.read(template.release, as_version=4)
             others = other_releases(course, chapter)
             options.checker = checker()
-            progress = Progress(len(submissions), f"grading {chapter}")
             results = []
             with ThreadPoolExecutor(max_workers=options.jobs) as pool:
                 futures = {

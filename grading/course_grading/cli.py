@@ -38,8 +38,8 @@ class HelpAll(argparse.Action):
 
 
 def print_report(report: Report, stream=None) -> None:
+    """What a run did, after its progress (which began with the sandbox line)."""
     stream = stream or sys.stdout
-    print(report.sandbox, file=stream)
     counts = {status: 0 for status in STATUSES}
     for result in report.results:
         counts[str(result.status)] += 1
