@@ -9,7 +9,7 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export TF_ENABLE_ONEDNN_OPTS := 0
 export PATH := $(BIN):$(PATH)
 
-.PHONY: venv book book-instructor test test-quick test-gpu lint release chromium bubblewrap bench bench-chapters bench-grading clean
+.PHONY: venv book book-instructor test test-quick test-gpu lint release chromium bubblewrap bench bench-chapters bench-grading bench-crossing clean
 
 venv: $(VENV)/.installed
 
@@ -74,6 +74,10 @@ bench-chapters: venv
 COPIES ?= 2
 bench-grading: venv bubblewrap
 	$(PYTHON) -m bench.grading --copies $(COPIES)
+
+# Seconds a call takes to cross to a student's kernel and back (arrays, chapter 04's CNN).
+bench-crossing: venv
+	$(PYTHON) -m bench.crossing
 
 chromium:
 	@command -v chromium >/dev/null || { apt-get update && apt-get install -y --no-install-recommends chromium; }
