@@ -20,28 +20,9 @@ import pandas as pd
 from jupyter_client.manager import start_new_kernel
 
 from course_grading import agent, student
+from course_utils import models
 
 ECHO = "def echo(value):\n    return value\n"
-
-
-def classic_cnn():
-    import keras
-    from keras import layers
-
-    return keras.Sequential(
-        [
-            keras.Input(shape=(28, 28)),
-            layers.Reshape((28, 28, 1)),
-            layers.Conv2D(32, 5, padding="same", activation="relu"),
-            layers.MaxPooling2D(2),
-            layers.Conv2D(64, 5, padding="same", activation="relu"),
-            layers.MaxPooling2D(2),
-            layers.Flatten(),
-            layers.Dense(1024, activation="relu"),
-            layers.Dropout(0.5),
-            layers.Dense(10, activation="softmax"),
-        ]
-    )
 
 
 def round_trip(client, value, *, on_stdin: bool) -> float:
@@ -79,7 +60,7 @@ def main(argv=None) -> None:
         f"array {n}x{n} float64 ({8 * n * n / 1e6:.1f} MB)": np.ones((n, n))
         for n in (10, 100, 500, 1000)
     }
-    values["classic CNN (3.3 million weights)"] = classic_cnn()
+    values["classic CNN (3.3 million weights)"] = models.make_cnn(dense_units=1024)
     manager, client = start_new_kernel(kernel_name="python3")
     try:
         client.execute_interactive(agent.agent_source(), silent=True, timeout=120)
