@@ -99,9 +99,10 @@ test: venv chromium bubblewrap lint
 	COURSE_PROFILE=fast BOOK_HTML=_build/fast/student/_build/html \
 	  BOOK_HTML_INSTRUCTOR=_build/fast/instructor/_build/html $(BIN)/pytest -n auto --dist loadgroup --durations=15 tests
 
-# Unit tests of pure code on tiny notebooks (pytest marker `unit`): seconds, no notebook run.
+# Unit tests (pytest marker `unit`): pure code, tiny notebooks and models, course_utils included;
+# no chapter notebook runs. Under 30 s on 2 cores.
 test-quick: venv
-	$(BIN)/pytest -q -m unit tests
+	COURSE_PROFILE=fast $(BIN)/pytest -q -n 2 -m unit tests
 
 # The solution notebooks in the full profile on a GPU (the CI job of a self-hosted `gpu` runner).
 test-gpu: venv

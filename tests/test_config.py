@@ -7,6 +7,8 @@ import pytest
 
 from course_utils import config
 
+pytestmark = pytest.mark.unit
+
 
 @pytest.fixture
 def clean_environment(monkeypatch):

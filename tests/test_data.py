@@ -9,6 +9,8 @@ import pytest
 
 from course_utils import data
 
+pytestmark = pytest.mark.unit
+
 
 @pytest.fixture(autouse=True)
 def no_ambient_sources(monkeypatch, tmp_path):

@@ -10,6 +10,8 @@ from matplotlib.figure import Figure
 
 from course_utils import explain, models, plots, training
 
+pytestmark = pytest.mark.unit
+
 
 def test_logits_model_gives_the_scores_the_softmax_turns_into_probabilities():
     keras.utils.set_random_seed(0)

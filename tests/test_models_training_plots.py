@@ -10,6 +10,8 @@ from matplotlib.figure import Figure
 from course_utils import config, models, plots, training
 from course_utils.data import Digits
 
+pytestmark = pytest.mark.unit
+
 
 @pytest.fixture(scope="module")
 def digits() -> Digits:

@@ -9,6 +9,8 @@ from matplotlib.figure import Figure
 
 from course_utils import plots
 
+pytestmark = pytest.mark.unit
+
 # Rows true, columns predicted; class 2 never occurs (an all-zero row), the rest is asymmetric.
 COUNTS = np.array([[5, 1, 0], [3, 4, 2], [0, 0, 0]])
 
