@@ -35,17 +35,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from course_utils import data
+from course_utils import config, data
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA_SETS = ("subset", "standin")
 STANDIN_TRAIN = 60_000
 STANDIN_TEST = 10_000
-KERNEL_ENVIRONMENT = {
-    "TF_CPP_MIN_LOG_LEVEL": "3",
-    "TF_ENABLE_ONEDNN_OPTS": "0",
-    "COURSE_PROFILE": "full",
-}
+KERNEL_ENVIRONMENT = {**config.QUIET_TENSORFLOW, "COURSE_PROFILE": "full"}
 
 
 def write_standin(folder: str | os.PathLike, *, seed: int = 0) -> Path:

@@ -11,7 +11,6 @@ value: the median of ``--repeats`` round trips each way. Nothing here is a timed
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import time
 
@@ -54,8 +53,6 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
     arguments = parser.parse_args(argv)
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
     values = {
         f"array {n}x{n} float64 ({8 * n * n / 1e6:.1f} MB)": np.ones((n, n))
         for n in (10, 100, 500, 1000)

@@ -116,8 +116,6 @@ def main(argv=None) -> None:
     parser.add_argument("--jobs", type=int, default=os.cpu_count())
     parser.add_argument("--plain", action="store_true", help="also time serial nbgrader")
     arguments = parser.parse_args(argv)
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
     os.environ.setdefault("COURSE_PROFILE", "fast")
     pd.set_option("display.width", 160)
     print(

@@ -14,6 +14,8 @@ from typing import TypeVar
 
 PROFILES = ("full", "fast")
 T = TypeVar("T")
+# Set before TensorFlow is imported, they keep its C++ and oneDNN start-up messages off stderr.
+QUIET_TENSORFLOW = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"}
 
 
 def quiet_tensorflow() -> None:
@@ -23,8 +25,8 @@ def quiet_tensorflow() -> None:
     TensorFlow is imported, which is why importing `course_utils` calls this function; values the
     user already set are kept. Python-side TensorFlow and absl loggers are lowered to errors.
     """
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+    for name, value in QUIET_TENSORFLOW.items():
+        os.environ.setdefault(name, value)
     logging.getLogger("tensorflow").setLevel(logging.ERROR)
     logging.getLogger("absl").setLevel(logging.ERROR)
 

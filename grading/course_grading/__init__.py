@@ -1,6 +1,7 @@
 """The instructors' side of Digits: release chapters, grade a whole class safely, return feedback.
 
-Introduced in the instructors' guide. ``course grade <chapter> <submissions>`` autogrades every
+The instructors' guide (``guides/instructors.md``) introduces every public function here.
+``course grade <chapter> <submissions>`` autogrades every
 submission with nbgrader, each in its own temporary course directory. Two interpreters grade it:
 the student's kernel runs the student's notebook (with the visible tests, without the hidden
 ones), then a clean checker runs every graded test cell and calls the student's functions in
@@ -25,7 +26,7 @@ hidden-test-free feedback. Its modules import one way, each only from those abov
     limits      a kernel's bytes, processes and cores: cgroups, the watch, the reasons
     sandbox     bubblewrap probe, kernel script, the checker's zygote
     preprocessors/   SafeExecute, CheckedExecute (the student's kernel, then the checker),
-                StderrIsOutput, the autograde list
+                the autograde list
     workspace   the template and each submission's temporary course
     feedback    hidden-test-free feedback          worker     the grader process's work
     runner      one submission's grader process, its wall-clock limit

@@ -1,6 +1,6 @@
 """The agent: what answers the checker's requests inside a student's kernel.
 
-Introduced in the instructors' guide. The grader sends `crossing` and this module into the
+The grader sends `crossing` and this module into the
 student's kernel as text (`agent_source`), after the student's notebook has run there, then one
 call per request (`CALL_SOURCE`, the request on its standard input): `serve` makes the call the
 checker asks for, among the names of the student's notebook, and answers as display data

@@ -112,7 +112,7 @@ def grade(
 ) -> Report:
     """Autograde every submission of ``chapter`` in ``source``: isolated, sandboxed, in parallel.
 
-    Introduced in the instructors' guide. ``settings`` are `settings.CourseGrade`'s, by name
+    ``settings`` are `settings.CourseGrade`'s, by name
     (``jobs=2, memory_gib=3``); one left out or None takes its value from ``c.CourseGrade`` in
     nbgrader_config.py. ``regexp`` names students from file names (`inputs.gather`). Returns a
     `Report`; every input is one of its results and one row of ``output`` (default

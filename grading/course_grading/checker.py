@@ -1,6 +1,6 @@
 """The checker: the clean Python in which `course grade` runs a chapter's graded tests.
 
-Introduced in the instructors' guide. It never runs a line a student wrote: it runs the
+It never runs a line a student wrote: it runs the
 release's read-only cells (setup, data, given helpers) and every graded test cell, visible and
 hidden, as the course's source has them. A name that the student's notebook defines (a name an
 answer cell of the release binds) stands for the student's object (`student.StudentName`):

@@ -62,7 +62,7 @@ def notebook_problems(
 ) -> tuple[list[Status], list[str]]:
     """Statuses and reasons a submission earns before it runs: corrupt, wrong, tampered, missing.
 
-    Introduced in the instructors' guide. A locked cell (setup or test) whose nbgrader checksum
+    A locked cell (setup or test) whose nbgrader checksum
     differs from the release's is *tampered*; nbgrader restores it before grading. A cell of the
     release with an nbgrader id that the submission lacks (a deleted answer, test or setup cell)
     is *missing*; nbgrader adds deleted grade cells back (``OverwriteCells.add_missing_cells``) so

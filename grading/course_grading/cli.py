@@ -108,9 +108,10 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """The ``course`` command. Introduced in the instructors' guide."""
+    """The ``course`` command."""
     arguments = parse_arguments(argv)
-    # nbgrader's Gradebook trips SQLAlchemy's autoflush warnings; they are harmless (FACTS.md).
+    # nbgrader's Gradebook trips SQLAlchemy's "not in session" autoflush warnings; the gradebook
+    # is written all the same (the grading self-test reads every score back from it).
     warnings.filterwarnings("ignore", message=".*not in session.*")
     try:
         course = find_course(arguments.course)

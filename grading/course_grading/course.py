@@ -9,6 +9,8 @@ import tempfile
 from pathlib import Path
 from threading import Lock
 
+from course_utils.config import QUIET_TENSORFLOW
+
 _START_LOCK = Lock()
 PRELOADED = (
     "nbgrader.apps.nbgraderapp",
@@ -23,10 +25,7 @@ class GradingError(Exception):
 
 
 def find_course(root: str | os.PathLike | None = None) -> Path:
-    """The course directory: ``root`` (default: the working directory) holding nbgrader_config.py.
-
-    Introduced in the instructors' guide.
-    """
+    """The course directory: ``root`` (default: the working folder), with nbgrader_config.py."""
     course = Path(root or ".").resolve()
     if not (course / "nbgrader_config.py").is_file():
         raise GradingError(
@@ -37,10 +36,7 @@ def find_course(root: str | os.PathLike | None = None) -> Path:
 
 
 def chapter_ids(course: Path) -> list[str]:
-    """The chapters of the course: folders ``solutions/<id>/`` holding ``<id>.ipynb``.
-
-    Introduced in the instructors' guide.
-    """
+    """The chapters of the course: folders ``solutions/<id>/`` holding ``<id>.ipynb``."""
     return sorted(
         path.name
         for path in (course / "solutions").glob("*")
@@ -49,10 +45,7 @@ def chapter_ids(course: Path) -> list[str]:
 
 
 def check_chapter(course: Path, chapter: str) -> None:
-    """Raise `GradingError` naming the existing chapters when ``chapter`` is not one of them.
-
-    Introduced in the instructors' guide.
-    """
+    """Raise `GradingError` naming the existing chapters when ``chapter`` is not one of them."""
     known = chapter_ids(course)
     if chapter not in known:
         raise GradingError(
@@ -91,8 +84,8 @@ def tool_environment(*, threads: int | None = None, **extra: str) -> dict[str, s
         for name in THREAD_VARIABLES:
             environment.setdefault(name, str(threads))
     environment["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{environment.get('PATH', '')}"
-    environment.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    environment.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+    for name, value in QUIET_TENSORFLOW.items():
+        environment.setdefault(name, value)
     return environment
 
 

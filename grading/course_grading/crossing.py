@@ -1,6 +1,6 @@
 """What crosses between a student's kernel and the checker: data, and nothing that can act.
 
-Introduced in the instructors' guide. The checker (`course_grading.checker`) runs a chapter's
+The checker (`course_grading.checker`) runs a chapter's
 graded tests in a clean interpreter; when a test calls a function of the student's notebook,
 the request goes to the student's kernel, where the agent (`course_grading.agent`) makes the
 call and answers. Both use this module's JSON format, in which every value is an object with a

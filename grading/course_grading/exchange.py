@@ -9,10 +9,7 @@ from course_grading.course import check_chapter, run_nbgrader
 
 
 def release(course: Path, chapters: Sequence[str], exchange: str | None = None) -> list[str]:
-    """Regenerate the student notebooks in chapters/; with an exchange, release them there too.
-
-    Introduced in the instructors' guide.
-    """
+    """Regenerate the student notebooks in chapters/; with an exchange, release them there too."""
     for chapter in chapters:
         check_chapter(course, chapter)
     for chapter in chapters:
@@ -25,29 +22,20 @@ def release(course: Path, chapters: Sequence[str], exchange: str | None = None) 
 
 
 def collect(course: Path, chapter: str, exchange: str) -> Path:
-    """Collect the exchange's submissions of ``chapter`` into ``submitted/`` (nbgrader collect).
-
-    Introduced in the instructors' guide.
-    """
+    """Collect the exchange's submissions of ``chapter`` into ``submitted/`` (nbgrader collect)."""
     check_chapter(course, chapter)
     run_nbgrader(course, "collect", chapter, "--update", f"--Exchange.root={exchange}")
     return course / "submitted"
 
 
 def release_feedback(course: Path, chapter: str, exchange: str) -> None:
-    """Put the feedback pages of ``chapter`` in the exchange (nbgrader release_feedback).
-
-    Introduced in the instructors' guide.
-    """
+    """Put the feedback pages of ``chapter`` in the exchange (nbgrader release_feedback)."""
     check_chapter(course, chapter)
     run_nbgrader(course, "release_feedback", chapter, f"--Exchange.root={exchange}")
 
 
 def export(course: Path, to: str | None = None) -> Path:
-    """Export the gradebook with nbgrader's own exporter (one row per student and chapter).
-
-    Introduced in the instructors' guide.
-    """
+    """Export the gradebook with nbgrader's own exporter (one row per student and chapter)."""
     target = Path(to).resolve() if to else course / "gradebook.csv"
     run_nbgrader(course, "export", f"--to={target}")
     return target

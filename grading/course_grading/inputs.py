@@ -129,7 +129,7 @@ def gather(
 ) -> list[Submission]:
     """Every submission in ``source``, newest per student, each noting what it superseded.
 
-    Introduced in the instructors' guide. ``source`` is a folder of notebooks named by student
+    ``source`` is a folder of notebooks named by student
     (``alice.ipynb``), a folder per student (any layout inside, nbgrader's
     ``submitted/<student>/<chapter>/`` included), or an LMS zip download, which nbgrader's
     ZipCollect `ExtractorPlugin` unpacks into ``workdir``. ``regexp`` (nbgrader's

@@ -1,6 +1,6 @@
 """A student kernel's share of the machine: memory, bytes written, processes, CPU.
 
-Introduced in the instructors' guide. The bytes are bounded by the sandbox (one size-limited
+The bytes are bounded by the sandbox (one size-limited
 tmpfs holds ``/tmp`` and the kernel's working folder, `sandbox.kernel_script`), by
 ``RLIMIT_FSIZE`` and by the `Watch` of the socket folder; memory, processes and the CPU by a
 cgroup per kernel and per checker (the memory of the kernel and all its children together,

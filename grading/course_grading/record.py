@@ -13,9 +13,8 @@ from pathlib import Path
 from nbgrader.api import Gradebook
 
 from course_grading.inputs import Submission
+from course_grading.runner import LOG
 from course_grading.status import CSV_FIELDS, Result
-
-LOG = "grader.log"
 
 
 def _replace(target: Path, source: str | None) -> None:
@@ -88,10 +87,7 @@ def record_grades(course: Path, chapter: str, result: Result) -> float:
 
 
 def merge(course: Path, chapter: str, result: Result, submission: Submission) -> Result:
-    """Record one result in the course (parent process only): folders, gradebook, score.
-
-    Introduced in the instructors' guide.
-    """
+    """Record one result in the course (parent process only): folders, gradebook, score."""
     record_files(course, chapter, result, submission)
     result.score = record_grades(course, chapter, result)
     return result

@@ -45,10 +45,7 @@ def grade_submission(
     release,
     other_releases: dict,
 ) -> Result:
-    """Check, then autograde one submission in its own temporary course; never raises.
-
-    Introduced in the instructors' guide.
-    """
+    """Check, then autograde one submission in its own temporary course; never raises."""
     base = Result(
         student_id=submission.student_id,
         chapter=template.chapter,

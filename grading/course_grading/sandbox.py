@@ -15,6 +15,7 @@ from pathlib import Path
 from course_grading.checker import READY
 from course_grading.course import THREAD_VARIABLES, GradingError
 from course_grading.limits import PID_FILE, SHM_MIB, Limits, cgroup_folders
+from course_utils.config import QUIET_TENSORFLOW
 
 CHECKER_SOCKET = "checker.socket"
 
@@ -33,7 +34,7 @@ ISOLATION = (
 def probe_sandbox(bwrap: str = "bwrap") -> tuple[bool, str]:
     """Whether bubblewrap can start a sandbox here, and why not when it cannot.
 
-    Introduced in the instructors' guide. When it can, the second item is bwrap's path.
+    When it can, the second item is bwrap's path.
     """
     path = shutil.which(bwrap)
     if path is None:
@@ -90,8 +91,7 @@ ENVIRONMENT = (
     "COURSE_PROFILE",
     "NBGRADER_EXECUTION",
     "MPLBACKEND",
-    "TF_CPP_MIN_LOG_LEVEL",
-    "TF_ENABLE_ONEDNN_OPTS",
+    *QUIET_TENSORFLOW,
     *THREAD_VARIABLES,
 )
 HOME = ("--setenv", "HOME", "/tmp", "--setenv", "MPLCONFIGDIR", "/tmp/matplotlib")
@@ -144,7 +144,7 @@ def sandbox_options(sandbox: str, limits: Limits, readable=(), writable=()) -> l
 def kernel_script(*, sandbox: str | None, sockets: Path, limits: Limits | None = None) -> str:
     """The shell script a kernelspec runs: its limits, then the kernel (under bwrap if any).
 
-    Introduced in the instructors' guide. The kernel manager starts it in the notebook's folder
+    The kernel manager starts it in the notebook's folder
     with the connection file as its argument. Under bwrap the kernel runs without capabilities,
     as `NOBODY` when the grader is root, with only the `ENVIRONMENT` variables, in a read-only
     root where ``/tmp`` is a tmpfs of ``disk_mib`` that also holds its working folder (the files

@@ -1,6 +1,6 @@
 """The ``CourseGrade`` configuration: typed, documented, read from the course's nbgrader_config.py.
 
-Introduced in the instructors' guide. Each setting is declared once, here: ``c.CourseGrade.<name>``
+Each setting is declared once, here: ``c.CourseGrade.<name>``
 in nbgrader_config.py sets it, and the ``course grade`` option its trait names (``option``,
 `options`) overrides it; its default and help are the trait's. An unknown name or a value of the
 wrong type is an error that names it (plain nbgrader ignores this section).

@@ -1,6 +1,6 @@
 """A class larger than one machine: grade it in N shards, then merge their folders into the course.
 
-Introduced in the instructors' guide. ``course grade --shard K/N`` grades the K-th of N slices of
+``course grade --shard K/N`` grades the K-th of N slices of
 the students (every N-th student by id, from the K-th) and writes, instead of touching the course,
 a folder laid out like the course (``submitted/``, ``autograded/``, ``feedback/``), its
 ``grades.csv`` and ``results.json`` (what the gradebook needs). ``course merge FOLDER...``
@@ -86,7 +86,7 @@ def merge_shards(
 ) -> tuple[Path, list[Result]]:
     """Record every shard folder's results in the course gradebook and grades.csv.
 
-    Introduced in the instructors' guide. Returns grades.csv and the results, by student.
+    Returns grades.csv and the results, by student.
     """
     shards = [(Path(folder), *read_shard(Path(folder))) for folder in folders]
     chapters = {chapter for _, chapter, _ in shards}

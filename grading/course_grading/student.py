@@ -1,7 +1,7 @@
 """The student's kernel as the checker sees it: names that stand for the student's functions,
 requests that carry the checker's own functions, answers that carry data only.
 
-Introduced in the instructors' guide. A test cell in the checker that names a function of the
+A test cell in the checker that names a function of the
 student's notebook gets a `StudentName`; calling it sends a `request` (the arguments, and the
 checker's functions among them with the data and modules they use) and reads the `answer`: the
 value, the updated arguments (so a test sees what the call did to its inputs, random generators

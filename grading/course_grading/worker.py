@@ -25,7 +25,7 @@ SUMMARY = "summary.json"
 def autograde_here(root: Path, chapter: str, student: str) -> dict:
     """Autograde the one submission of the temporary course ``root``; write feedback; summarise.
 
-    Introduced in the instructors' guide. The summary holds a ``failure`` (None when nbgrader
+    The summary holds a ``failure`` (None when nbgrader
     did its work), the ``grades`` and ``comments`` of the gradebook, the failing ``cells`` and
     what the checker noticed (``checked``: `checked_execute.reports`).
     """

@@ -1,6 +1,6 @@
 """The graded tests run in the checker; the student's kernel runs only the student's notebook.
 
-Introduced in the instructors' guide. `CheckedExecute` takes the place of nbgrader's `Execute`
+`CheckedExecute` takes the place of nbgrader's `Execute`
 when `course grade` autogrades. First the student's kernel runs the notebook as the student ran
 it (`SafeExecute`), except that each graded test cell runs as the release has it: the visible
 tests run there, the hidden tests are not there at all. Then a checker (`course_grading.checker`,
