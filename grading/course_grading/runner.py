@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import copy
 import hashlib
 import json
 import os
 import signal
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from course_grading.checks import notebook_problems
@@ -84,49 +86,46 @@ def _run_grader(root, template: Template, student: str, options: Options, wall: 
     return finished, process.exitcode
 
 
-def _grade_submission(template, submission, options, release, other_releases, base) -> Result:
-    statuses, reasons = notebook_problems(submission.path, release, other_releases)
-    reasons += submission.notes
-    if NOT_RUN & set(statuses):
-        base.status, base.reason = statuses[0], "; ".join(reasons)
-        return base
-    root = temporary_course(template, submission, options)
-    wall = wall_limit(release, options.timeout)
-    watch = Watch(root, options.limits, root / "sockets", sandboxed=bool(options.sandbox))
-    try:
-        student = submission.student_id
-        finished, exitcode = _run_grader(root, template, student, options, wall, watch)
-    finally:
-        over = release_cgroups(root, options.limits)  # kills what is left of the kernel
-    if not finished:
+@dataclass
+class Run:
+    """What one grader process left behind, read once it ended."""
+
+    finished: bool  # it ended within its wall-clock limit
+    wall: int  # that limit, in seconds
+    exitcode: int | None
+    log: str  # its standard error
+    summary: dict | None  # `worker.SUMMARY` (None: it wrote none)
+    over: list[str] = field(default_factory=list)  # the limits it went over (`reasons_over`)
+    autograded: str | None = None  # the folder of the autograded notebook
+    feedback: str | None = None  # the feedback page
+    log_file: str | None = None
+
+
+def decide(base: Result, statuses: list, reasons: list, run: Run, options: Options) -> Result:
+    """The result of a submission that earned ``statuses`` and ``reasons`` before it ran and
+    whose grader process left ``run``: its status, reasons and score, from that alone."""
+    statuses, reasons = list(statuses), list(reasons)
+    result = replace(base)
+    summary = copy.deepcopy(run.summary)
+    if not run.finished:
         statuses.append(Status.TIMEOUT)
-        reasons.append(f"grading took over {wall} s and was stopped")
-    log = root / LOG
-    stderr = log.read_text(errors="replace") if log.exists() else ""
-    summary_file = root / SUMMARY
-    summary = json.loads(summary_file.read_text()) if summary_file.exists() else None
-    if summary is None and finished:
+        reasons.append(f"grading took over {run.wall} s and was stopped")
+    if summary is None and run.finished:
         statuses.append(Status.ERROR)
-        cause = last_exception(stderr) or " ".join(stderr.strip().splitlines()[-1:])
-        reasons.append(f"the grader process failed ({exitcode}): {cause}".strip())
+        cause = last_exception(run.log) or " ".join(run.log.strip().splitlines()[-1:])
+        reasons.append(f"the grader process failed ({run.exitcode}): {cause}".strip())
     if summary is not None and summary["failure"]:
-        cause = last_exception(stderr)
+        cause = last_exception(run.log)
         summary["failure"] += f" ({cause})" if cause else ""
     found, why = summary_problems(
         summary, timeout=options.timeout, memory_gib=options.limits.memory_gib
     )
-    statuses += found
-    reasons += why
-    beyond = reasons_over(options.limits, watch, over, summary["cells"] if summary else {})
-    statuses += [Status.ERROR] * bool(beyond)
-    reasons += beyond
+    statuses += found + [Status.ERROR] * bool(run.over)
+    reasons += why + run.over
     if summary is not None:
-        base.grades, base.comments = summary["grades"], summary["comments"]
-        base.score = float(sum(g["auto_score"] or 0 for g in base.grades.values()))
-        autograded = root / "autograded" / submission.student_id / template.chapter
-        feedback = root / "feedback" / submission.student_id / template.chapter
-        base.autograded = str(autograded) if autograded.exists() else None
-        base.feedback = str(feedback / f"{template.chapter}.html") if feedback.exists() else None
+        result.grades, result.comments = summary["grades"], summary["comments"]
+        result.score = float(sum(g["auto_score"] or 0 for g in result.grades.values()))
+        result.autograded, result.feedback = run.autograded, run.feedback
     checked = (summary or {}).get("checked", {})
     if checked.get("problems"):
         statuses.append(Status.ERROR)
@@ -134,9 +133,45 @@ def _grade_submission(template, submission, options, release, other_releases, ba
     if checked.get("suspicious"):  # only a kernel whose grading machinery was changed does this
         statuses.append(Status.SUSPICIOUS)
         reasons.append(f"the kernel sent the checker {'; '.join(checked['suspicious'][:3])}")
-        base.flagged = True
-    base.status = classify(statuses)
-    base.reason = "; ".join(dict.fromkeys(reasons))
-    if base.status is not Status.GRADED and log.exists():
-        base.log = str(log)
-    return base
+        result.flagged = True
+    result.status = classify(statuses)
+    result.reason = "; ".join(dict.fromkeys(reasons))
+    if result.status is not Status.GRADED:
+        result.log = run.log_file
+    return result
+
+
+def _run(root: Path, template: Template, student: str, options: Options, release) -> Run:
+    """Run the grader process of the temporary course ``root``; what it left behind."""
+    wall = wall_limit(release, options.timeout)
+    watch = Watch(root, options.limits, root / "sockets", sandboxed=bool(options.sandbox))
+    try:
+        finished, exitcode = _run_grader(root, template, student, options, wall, watch)
+    finally:
+        over = release_cgroups(root, options.limits)  # kills what is left of the kernel
+    log, summary = root / LOG, root / SUMMARY
+    summary = json.loads(summary.read_text()) if summary.exists() else None
+    cells = summary["cells"] if summary else {}
+    autograded = root / "autograded" / student / template.chapter
+    feedback = root / "feedback" / student / template.chapter / f"{template.chapter}.html"
+    return Run(
+        finished=finished,
+        wall=wall,
+        exitcode=exitcode,
+        log=log.read_text(errors="replace") if log.exists() else "",
+        summary=summary,
+        over=reasons_over(options.limits, watch, over, cells),
+        autograded=str(autograded) if autograded.exists() else None,
+        feedback=str(feedback) if feedback.parent.exists() else None,
+        log_file=str(log) if log.exists() else None,
+    )
+
+
+def _grade_submission(template, submission, options, release, other_releases, base) -> Result:
+    statuses, reasons = notebook_problems(submission.path, release, other_releases)
+    reasons += submission.notes
+    if NOT_RUN & set(statuses):
+        return replace(base, status=statuses[0], reason="; ".join(reasons))
+    root = temporary_course(template, submission, options)
+    run = _run(root, template, submission.student_id, options, release)
+    return decide(base, statuses, reasons, run, options)
