@@ -13,7 +13,7 @@ from traitlets.config import Config
 from course_grading import limits, sandbox, settings
 from course_grading.checks import failing_cells
 from course_grading.course import GradingError
-from tests.test_grading_units import bwrap_options, config_of, error, release
+from tests.grading_support import bwrap_options, config_of, error, release
 
 pytestmark = pytest.mark.unit
 
