@@ -123,7 +123,8 @@ def layer_steps(model: Any) -> list[str]:
     of the largest) and ``Dropout`` (ReLU only, which commutes with scaling by a positive
     number). An activation after one that is not linear stays a step of its own, such as
     ``"Activation(relu)"``, except a second ReLU after a first, and a linear activation: they
-    change nothing. Input layers are left out; a model inside the model contributes its steps.
+    change nothing. A ``Reshape`` to one axis is the step ``"Flatten"``. Input layers are left
+    out; a model inside the model contributes its steps.
 
     Parameters
     ----------
@@ -163,7 +164,10 @@ def layer_steps(model: Any) -> list[str]:
             continue
         if activation is None:
             own = getattr(layer, "activation", None)
-            steps.append([type(layer).__name__, None if own is None else _activation_name(own)])
+            kind = type(layer).__name__
+            if kind == "Reshape" and len(layer.target_shape) == 1:
+                kind = "Flatten"  # to one axis: what Flatten does
+            steps.append([kind, None if own is None else _activation_name(own)])
             continue
         index = len(steps) - 1
         while index >= 0 and steps[index][1] is None and _commutes(steps[index][0], activation):

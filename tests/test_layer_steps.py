@@ -197,3 +197,9 @@ def test_layer_steps_docstring_example():
 def test_layer_steps_refuse_what_is_not_a_model():
     with pytest.raises(TypeError, match="needs a keras.Model"):
         layer_steps([layers.Dense(10)])
+
+
+def test_layer_steps_call_a_reshape_to_one_axis_flatten():
+    flat = sequential(layers.Reshape((784,)), layers.Dense(10, activation="softmax"))
+    assert layer_steps(flat) == ["Flatten", "Dense(softmax)"]
+    assert layer_steps(sequential(layers.Reshape((28, 28, 1)))) == ["Reshape"]
