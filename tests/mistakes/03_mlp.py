@@ -306,3 +306,93 @@ def make_deep_mlp():
         ),
     }
 )
+
+# Issue 21: an activation is checked as that activation, and the whole layer list is checked.
+MISTAKES.update(
+    {
+        "wide_mlp_uses_relu6": (
+            "ex03_wide_mlp",
+            """
+def make_wide_mlp():
+    return keras.Sequential([
+        keras.Input(shape=(28, 28)),
+        layers.Flatten(),
+        layers.Dense(1500, activation="relu6"),
+        layers.Dense(10, activation="softmax"),
+    ])
+""",
+        ),
+        "wide_mlp_adds_dropout": (
+            "ex03_wide_mlp",
+            """
+def make_wide_mlp():
+    return keras.Sequential([
+        keras.Input(shape=(28, 28)),
+        layers.Flatten(),
+        layers.Dense(1500, activation="relu"),
+        layers.Dropout(0.5),
+        layers.Dense(10, activation="softmax"),
+    ])
+""",
+        ),
+        "deep_mlp_relu_on_the_logits_before_a_softmax_layer": (
+            "ex03_deep_mlp",
+            """
+def make_deep_mlp():
+    return keras.Sequential([
+        keras.Input(shape=(28, 28)),
+        layers.Reshape((28, 28, 1)),
+        layers.RandomTranslation(0.05, 0.05, fill_mode="constant"),
+        layers.Flatten(),
+        layers.Dense(512, activation="relu"),
+        layers.Dropout(0.2),
+        layers.Dense(256, activation="relu"),
+        layers.Dropout(0.2),
+        layers.Dense(128, activation="relu"),
+        layers.Dropout(0.2),
+        layers.Dense(10, activation="relu"),
+        layers.Softmax(),
+    ])
+""",
+        ),
+        "deep_mlp_hidden_relu6": (
+            "ex03_deep_mlp",
+            """
+def make_deep_mlp():
+    return keras.Sequential([
+        keras.Input(shape=(28, 28)),
+        layers.Reshape((28, 28, 1)),
+        layers.RandomTranslation(0.05, 0.05, fill_mode="constant"),
+        layers.Flatten(),
+        layers.Dense(512, activation="relu6"),
+        layers.Dropout(0.2),
+        layers.Dense(256, activation="relu6"),
+        layers.Dropout(0.2),
+        layers.Dense(128, activation="relu6"),
+        layers.Dropout(0.2),
+        layers.Dense(10, activation="softmax"),
+    ])
+""",
+        ),
+        "deep_mlp_softmax_twice": (
+            "ex03_deep_mlp",
+            """
+def make_deep_mlp():
+    return keras.Sequential([
+        keras.Input(shape=(28, 28)),
+        layers.Reshape((28, 28, 1)),
+        layers.RandomTranslation(0.05, 0.05, fill_mode="constant"),
+        layers.Flatten(),
+        layers.Dense(512, activation="relu"),
+        layers.Dropout(0.2),
+        layers.Dense(256, activation="relu"),
+        layers.Dropout(0.2),
+        layers.Dense(128, activation="relu"),
+        layers.Dropout(0.2),
+        layers.Dense(10, activation="softmax"),
+        layers.Softmax(),
+    ])
+""",
+        ),
+    }
+)
