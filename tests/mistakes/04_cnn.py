@@ -283,3 +283,50 @@ def make_classic_cnn():
 """,
     ),
 }
+
+# Issue 21: an activation is checked as that activation, and the whole layer list is checked.
+MISTAKES.update(
+    {
+        "classic_cnn_softplus_convolutions": (
+            "ex04_classic_cnn",
+            """
+def make_classic_cnn():
+    return keras.Sequential(
+        [
+            keras.Input(shape=(28, 28)),
+            layers.Reshape((28, 28, 1)),
+            layers.Conv2D(32, 5, padding="same", activation="softplus"),
+            layers.MaxPooling2D(2),
+            layers.Conv2D(64, 5, padding="same", activation="softplus"),
+            layers.MaxPooling2D(2),
+            layers.Flatten(),
+            layers.Dense(1024, activation="relu"),
+            layers.Dropout(0.5),
+            layers.Dense(10, activation="softmax"),
+        ]
+    )
+""",
+        ),
+        "classic_cnn_adds_random_shifts": (
+            "ex04_classic_cnn",
+            """
+def make_classic_cnn():
+    return keras.Sequential(
+        [
+            keras.Input(shape=(28, 28)),
+            layers.Reshape((28, 28, 1)),
+            layers.RandomTranslation(0.05, 0.05, fill_mode="constant"),
+            layers.Conv2D(32, 5, padding="same", activation="relu"),
+            layers.MaxPooling2D(2),
+            layers.Conv2D(64, 5, padding="same", activation="relu"),
+            layers.MaxPooling2D(2),
+            layers.Flatten(),
+            layers.Dense(1024, activation="relu"),
+            layers.Dropout(0.5),
+            layers.Dense(10, activation="softmax"),
+        ]
+    )
+""",
+        ),
+    }
+)
