@@ -151,3 +151,31 @@ def make_regularised_mlp():
 """,
     ),
 }
+
+# Issue 21: an activation is checked as that activation, and the whole layer list is checked.
+MISTAKES.update(
+    {
+        "regularised_mlp_relu_on_the_logits_before_a_softmax_layer": (
+            "ex05_regularised_mlp",
+            """
+def make_regularised_mlp():
+    return keras.Sequential([
+        keras.Input(shape=(28, 28)), layers.Flatten(), layers.Dropout(0.2),
+        layers.Dense(800, activation="relu", kernel_regularizer=keras.regularizers.L2(1e-4)),
+        layers.Dropout(0.5), layers.Dense(10, activation="relu"), layers.Softmax(),
+    ])
+""",
+        ),
+        "regularised_mlp_adds_batch_normalization": (
+            "ex05_regularised_mlp",
+            """
+def make_regularised_mlp():
+    return keras.Sequential([
+        keras.Input(shape=(28, 28)), layers.Flatten(), layers.Dropout(0.2),
+        layers.Dense(800, activation="relu", kernel_regularizer=keras.regularizers.L2(1e-4)),
+        layers.BatchNormalization(), layers.Dropout(0.5), layers.Dense(10, activation="softmax"),
+    ])
+""",
+        ),
+    }
+)
