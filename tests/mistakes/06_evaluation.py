@@ -251,3 +251,46 @@ def write_submission(labels, path):
 """,
     ),
 }
+
+# Issue 21: an activation is checked as that activation, and the whole layer list is checked.
+MISTAKES.update(
+    {
+        "small_cnn_sigmoid_convolutions": (
+            "ex06_small_cnn",
+            """
+def make_small_cnn():
+    return keras.Sequential(
+        [
+            keras.Input(shape=(28, 28)),
+            layers.Reshape((28, 28, 1)),
+            layers.Conv2D(16, 3, padding="same", activation="sigmoid"),
+            layers.MaxPooling2D(2),
+            layers.Conv2D(32, 3, padding="same", activation="sigmoid"),
+            layers.MaxPooling2D(2),
+            layers.Flatten(),
+            layers.Dense(10, activation="softmax"),
+        ]
+    )
+""",
+        ),
+        "small_cnn_dropout_before_the_output": (
+            "ex06_small_cnn",
+            """
+def make_small_cnn():
+    return keras.Sequential(
+        [
+            keras.Input(shape=(28, 28)),
+            layers.Reshape((28, 28, 1)),
+            layers.Conv2D(16, 3, padding="same", activation="relu"),
+            layers.MaxPooling2D(2),
+            layers.Conv2D(32, 3, padding="same", activation="relu"),
+            layers.MaxPooling2D(2),
+            layers.Flatten(),
+            layers.Dropout(0.3),
+            layers.Dense(10, activation="softmax"),
+        ]
+    )
+""",
+        ),
+    }
+)
