@@ -226,3 +226,29 @@ def make_deep_mlp(activation="relu"):
 """,
     ),
 }
+
+# Issue 21: an activation is checked as that activation, and the whole layer list is checked.
+MISTAKES.update(
+    {
+        "deep_mlp_adds_a_relu_after_each_activation": (
+            "ex07_deep_mlp",
+            """
+def make_deep_mlp(activation="relu"):
+    stack = [keras.Input(shape=(28, 28)), layers.Flatten()]
+    for _ in range(6):
+        stack += [layers.Dense(64, activation=activation), layers.Activation("relu")]
+    return keras.Sequential(stack + [layers.Dense(10, activation="softmax")])
+""",
+        ),
+        "deep_mlp_adds_batch_normalization": (
+            "ex07_deep_mlp",
+            """
+def make_deep_mlp(activation="relu"):
+    stack = [keras.Input(shape=(28, 28)), layers.Flatten()]
+    for _ in range(6):
+        stack += [layers.Dense(64, activation=activation), layers.BatchNormalization()]
+    return keras.Sequential(stack + [layers.Dense(10, activation="softmax")])
+""",
+        ),
+    }
+)
