@@ -26,6 +26,7 @@ import nbformat
 import pandas as pd
 
 from course_grading import course as grading_course
+from course_grading.processes import tool_environment
 from tests.notebooks import ROOT, answers_of, read, solution_path, submission
 
 
@@ -63,7 +64,7 @@ def time_course_grade(
     start = time.perf_counter()
     subprocess.run(
         command,
-        env=grading_course.tool_environment(),
+        env=tool_environment(),
         capture_output=True,
         text=True,
         check=True,
@@ -78,7 +79,7 @@ def time_plain_nbgrader(chapter, students, folder: Path) -> float:
         target = course / "submitted" / student / chapter
         target.mkdir(parents=True)
         nbformat.write(notebook, target / f"{chapter}.ipynb")
-    environment = grading_course.tool_environment()
+    environment = tool_environment()
     start = time.perf_counter()
     for command in (["generate_assignment", chapter, "--force"], ["autograde", chapter]):
         subprocess.run(

@@ -18,7 +18,7 @@ plugins, the exchange); this package adds parallelism, the sandbox, status class
 hidden-test-free feedback. Its modules import one way, each only from those above it:
 
     status      statuses, their precedence, one submission's result (pure)
-    course      finding the course, its chapters; the fork server that runs nbgrader's commands
+    course      finding the course, its chapters, this environment's tools
     settings    the CourseGrade configuration (traitlets)
     inputs      gathering the submissions          checks     a notebook's problems
     crossing    what crosses between the student's kernel and the checker: data only
@@ -27,8 +27,10 @@ hidden-test-free feedback. Its modules import one way, each only from those abov
     sandbox     bubblewrap probe, kernel script, the checker's zygote
     preprocessors/   SafeExecute, CheckedExecute (the student's kernel, then the checker),
                 the autograde list
-    workspace   the template and each submission's temporary course
     feedback    hidden-test-free feedback          worker     the grader process's work
+    preload     what the fork server imports and warms up once per run
+    processes   the fork server: nbgrader's commands and the grader processes
+    workspace   the template and each submission's temporary course
     runner      one submission's grader process, its wall-clock limit
     record      the course gradebook and grades.csv (their only writer)
     shards      a class in N shards: their folders, merging them into the course

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from course_grading.course import check_chapter, run_nbgrader
+from course_grading.course import check_chapter, course_folder
+from course_grading.processes import run_nbgrader
 
 
 def release(course: Path, chapters: Sequence[str], exchange: str | None = None) -> list[str]:
@@ -25,7 +26,7 @@ def collect(course: Path, chapter: str, exchange: str) -> Path:
     """Collect the exchange's submissions of ``chapter`` into ``submitted/`` (nbgrader collect)."""
     check_chapter(course, chapter)
     run_nbgrader(course, "collect", chapter, "--update", f"--Exchange.root={exchange}")
-    return course / "submitted"
+    return course_folder(course, "submitted")
 
 
 def release_feedback(course: Path, chapter: str, exchange: str) -> None:

@@ -16,6 +16,7 @@ from nbgrader.preprocessors import GetGrades
 from traitlets.config import Config
 
 from course_grading.checks import cells_by_id, nbgrader_meta
+from course_grading.course import course_folder, gradebook_url
 
 HIDDEN_MARK = "### BEGIN HIDDEN TESTS"
 
@@ -71,7 +72,7 @@ def feedback_exporter() -> HTMLExporter:
 
 def write_feedback(root: Path, chapter: str, student: str, autograded: Path) -> Path:
     """Render nbgrader's feedback page from the safe notebook (nbgrader's template, GetGrades)."""
-    db_url = f"sqlite:///{root / 'gradebook.db'}"
+    db_url = gradebook_url(root)
     with Gradebook(db_url) as gradebook:
         submitted = gradebook.find_submission_notebook(chapter, chapter, student)
         scores = {grade.name: (grade.score, grade.max_score) for grade in submitted.grades}
@@ -90,7 +91,7 @@ def write_feedback(root: Path, chapter: str, student: str, autograded: Path) -> 
     }
     notebook, resources = GetGrades().preprocess(notebook, resources)
     html, _ = feedback_exporter().from_notebook_node(notebook, resources=resources)
-    target = root / "feedback" / student / chapter / f"{chapter}.html"
+    target = course_folder(root, "feedback", student, chapter) / f"{chapter}.html"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(html)
     return target

@@ -7,6 +7,7 @@ per process.
 """
 
 import nbgrader.api
+import nbgrader.apps.nbgraderapp  # noqa: F401 (what every nbgrader command runs)
 from alembic.script import ScriptDirectory
 from nbgrader.dbutil import ALEMBIC_DIR
 
@@ -17,6 +18,6 @@ warm_up()
 
 # nbgrader stamps every new gradebook with the newest revision of its schema, which it asks an
 # `alembic heads` subprocess for (2.7 s of CPU each time); alembic's own API reads the same
-# revision from the same folder in a millisecond (tests/test_grading_units.py compares them).
+# revision from the same folder in a millisecond (tests/test_grading_processes.py compares them).
 SCHEMA_REVISION = ScriptDirectory(ALEMBIC_DIR).get_current_head()
 nbgrader.api.get_alembic_version = lambda: SCHEMA_REVISION

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from nbgrader.api import Gradebook
 
+from course_grading.course import course_folder, gradebook_url
 from course_grading.inputs import Submission
 from course_grading.runner import LOG
 from course_grading.status import CSV_FIELDS, Result
@@ -37,7 +38,9 @@ def record_files(course: Path, chapter: str, result: Result, submission: Submiss
     autograded notebook.
     """
     student = result.student_id
-    submitted = course / "submitted" / student / chapter
+    submitted = course_folder(course, "submitted", student, chapter)
+    autograded = course_folder(course, "autograded", student, chapter)
+    feedback = course_folder(course, "feedback", student, chapter)
     if submission.path.resolve() != (submitted / f"{chapter}.ipynb").resolve():
         if submitted.exists():
             shutil.rmtree(submitted)
@@ -46,14 +49,12 @@ def record_files(course: Path, chapter: str, result: Result, submission: Submiss
         shutil.copy(submission.path, submitted / target)
         if result.timestamp:
             (submitted / "timestamp.txt").write_text(result.timestamp)
-    _replace(course / "autograded" / student / chapter, result.autograded)
-    _replace(course / "feedback" / student / chapter, result.feedback)
+    _replace(autograded, result.autograded)
+    _replace(feedback, result.feedback)
     if result.log and Path(result.log).exists():
-        folder = course / "autograded" / student / chapter
-        folder.mkdir(parents=True, exist_ok=True)
-        shutil.copy(result.log, folder / LOG)
+        autograded.mkdir(parents=True, exist_ok=True)
+        shutil.copy(result.log, autograded / LOG)
     for name in ("timestamp.txt", "submission_secret.txt"):  # nbgrader release_feedback's
-        feedback = course / "feedback" / student / chapter
         if (submitted / name).exists() and feedback.exists():
             shutil.copy(submitted / name, feedback / name)
 
@@ -65,7 +66,7 @@ def record_grades(course: Path, chapter: str, result: Result) -> float:
     manual scores already given are kept.
     """
     student = result.student_id
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+    with Gradebook(gradebook_url(course)) as gradebook:
         gradebook.update_or_create_student(student)
         stamp = {"timestamp": result.timestamp} if result.timestamp else {}
         gradebook.update_or_create_submission(chapter, student, **stamp)

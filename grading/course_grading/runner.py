@@ -12,9 +12,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from course_grading.checks import notebook_problems
-from course_grading.course import grader_processes, start, tool_environment
+from course_grading.course import course_folder
 from course_grading.inputs import Submission
 from course_grading.limits import Watch, reasons_over, release_cgroups
+from course_grading.processes import grader_processes, start, tool_environment
 from course_grading.status import (
     NOT_RUN,
     Result,
@@ -152,8 +153,9 @@ def _run(root: Path, template: Template, student: str, options: Options, release
     log, summary = root / LOG, root / SUMMARY
     summary = json.loads(summary.read_text()) if summary.exists() else None
     cells = summary["cells"] if summary else {}
-    autograded = root / "autograded" / student / template.chapter
-    feedback = root / "feedback" / student / template.chapter / f"{template.chapter}.html"
+    autograded = course_folder(root, "autograded", student, template.chapter)
+    feedback = course_folder(root, "feedback", student, template.chapter)
+    feedback /= f"{template.chapter}.html"
     return Run(
         finished=finished,
         wall=wall,

@@ -15,7 +15,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from course_grading.course import GradingError, check_chapter
+from course_grading.course import GradingError, check_chapter, course_folder
 from course_grading.inputs import Submission
 from course_grading.record import record_files, record_grades, write_grades
 from course_grading.status import Result, Status
@@ -44,7 +44,7 @@ def submitted_file(folder: Path, chapter: str, student: str) -> Path:
     """The file a student sent, as `record_files` keeps it in ``folder``."""
     files = [
         path
-        for path in sorted((folder / "submitted" / student / chapter).iterdir())
+        for path in sorted(course_folder(folder, "submitted", student, chapter).iterdir())
         if path.name not in ("timestamp.txt", "submission_secret.txt")
     ]
     if len(files) != 1:
@@ -72,8 +72,8 @@ def read_shard(folder: Path) -> tuple[str, list[Result]]:
     results = []
     for row in data["results"]:
         result = Result(**{**row, "status": Status(row["status"])})
-        autograded = folder / "autograded" / result.student_id / result.chapter
-        feedback = folder / "feedback" / result.student_id / result.chapter
+        autograded = course_folder(folder, "autograded", result.student_id, result.chapter)
+        feedback = course_folder(folder, "feedback", result.student_id, result.chapter)
         result.autograded = str(autograded) if autograded.exists() else None
         page = feedback / f"{result.chapter}.html"
         result.feedback = str(page) if page.exists() else None

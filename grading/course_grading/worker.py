@@ -16,6 +16,7 @@ from nbgrader.api import Gradebook
 from nbgrader.apps.nbgraderapp import NbGraderApp
 
 from course_grading.checks import failing_cells
+from course_grading.course import course_folder, gradebook_url
 from course_grading.feedback import write_feedback
 from course_grading.preprocessors.checked_execute import reports
 
@@ -39,12 +40,12 @@ def autograde_here(root: Path, chapter: str, student: str) -> dict:
     except SystemExit as exit_:
         if exit_.code not in (0, None):
             failure = f"nbgrader autograde exited with {exit_.code}"
-    autograded = root / "autograded" / student / chapter / f"{chapter}.ipynb"
+    autograded = course_folder(root, "autograded", student, chapter) / f"{chapter}.ipynb"
     summary = {"failure": failure, "grades": {}, "comments": {}, "cells": {}, "checked": reports()}
     if not autograded.exists():
         summary["failure"] = failure or "nbgrader wrote no autograded notebook"
         return summary
-    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
+    with Gradebook(gradebook_url(root)) as gradebook:
         notebook = gradebook.find_submission_notebook(chapter, chapter, student)
         summary["grades"] = {
             grade.name: {

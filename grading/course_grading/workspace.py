@@ -20,7 +20,7 @@ from nbgrader.api import Gradebook
 from traitlets.config import Config
 
 from course_grading.checks import exercise_names
-from course_grading.course import GradingError, run_nbgrader
+from course_grading.course import GradingError, course_folder, gradebook_url
 from course_grading.inputs import Submission
 from course_grading.limits import (
     CHECKER,
@@ -31,6 +31,7 @@ from course_grading.limits import (
     probe_cgroups,
 )
 from course_grading.preprocessors import autograde_preprocessors
+from course_grading.processes import run_nbgrader
 from course_grading.sandbox import KERNEL_NAME, write_kernelspec
 from course_grading.settings import CourseGrade, course_id, load_config
 
@@ -112,7 +113,7 @@ def directory_config(root: Path, *, course: str, source: str = "source") -> Conf
     config.CourseDirectory.root = str(root)
     config.CourseDirectory.course_id = course
     config.CourseDirectory.source_directory = source
-    config.CourseDirectory.db_url = f"sqlite:///{root / 'gradebook.db'}"
+    config.CourseDirectory.db_url = gradebook_url(root)
     return config
 
 
@@ -161,7 +162,7 @@ def prepare(course: Path, chapter: str, work: Path, *, into_course: bool = True)
     # The template keeps no notebook: a temporary course needs the gradebook, not the source.
     (template / "source" / chapter / f"{chapter}.ipynb").unlink()
     shutil.rmtree(template / "release")
-    with Gradebook(f"sqlite:///{template / 'gradebook.db'}") as gradebook:
+    with Gradebook(gradebook_url(template)) as gradebook:
         max_score = gradebook.find_assignment(chapter).max_score
     return Template(
         course=course,
@@ -213,7 +214,7 @@ def temporary_course(template: Template, submission: Submission, options: Option
     shutil.copytree(template.gradebook.parent / "source", root / "source")
     shutil.copy(template.gradebook, root / "gradebook.db")
     shutil.copy(template.release, root / "release.ipynb")
-    folder = root / "submitted" / submission.student_id / chapter
+    folder = course_folder(root, "submitted", submission.student_id, chapter)
     folder.mkdir(parents=True)
     shutil.copy(submission.path, folder / f"{chapter}.ipynb")
     if submission.timestamp:

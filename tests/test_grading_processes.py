@@ -1,4 +1,4 @@
-"""`course_grading.course` and `course_grading.preload` against the nbgrader installed: they run
+"""`course_grading.processes` and `course_grading.preload` against the nbgrader installed: they run
 nbgrader and a Python process, so they are not marked ``unit``.
 """
 
@@ -9,7 +9,8 @@ import sys
 
 import pytest
 
-from course_grading.course import GradingError, run_nbgrader
+from course_grading.course import GradingError
+from course_grading.processes import run_nbgrader
 
 
 def test_a_failing_nbgrader_command_says_what_nbgrader_said(tmp_path):
