@@ -19,7 +19,13 @@ import pytest
 from nbgrader.api import Gradebook
 
 from tests import submissions
-from tests.test_course_grade import make_course, read_grades, run_course, write_submission
+from tests.course_support import (
+    make_course,
+    read_grades,
+    require_sandbox,
+    run_course,
+    write_submission,
+)
 
 
 def grade_class(chapter: str, folder: Path) -> dict:
@@ -51,6 +57,14 @@ def grade_class(chapter: str, folder: Path) -> dict:
         "flagged": flagged,
         "cells": cells,
     }
+
+
+@pytest.fixture(scope="session")
+def sandbox_available():
+    """What `tests.course_support.needs_sandbox` asks for: a skip where bubblewrap cannot start,
+    a failure where CI requires it (session-scoped: set up before any module's batch is graded).
+    """
+    require_sandbox()
 
 
 @pytest.fixture(scope="session")

@@ -18,12 +18,8 @@ from bs4 import BeautifulSoup
 
 from course_grading.sandbox import ENVIRONMENT
 from tests.attacks import ADDED, CHAPTER, HOOKS, TRIES
+from tests.course_support import SECRET, needs_sandbox
 from tests.notebooks import CHAPTER_IDS, grade_cells, hidden_test_lines, read, solution_path
-from tests.test_course_grade import (  # noqa: F401 (sandbox_required: the fixture needs_sandbox uses)
-    SECRET,
-    needs_sandbox,
-    sandbox_required,
-)
 
 BLANK_ATTACKS = [*HOOKS, *TRIES, *ADDED, "every-hook"]
 FORGED = "forges-malformed-answers"  # the one attack the grader notices: answers it never asks for

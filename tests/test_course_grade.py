@@ -15,7 +15,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import os
-import shutil
 import socketserver
 import subprocess
 import sys
@@ -31,6 +30,15 @@ from nbgrader.api import Gradebook
 from course_grading import course as grading_course
 from course_grading import sandbox
 from course_grading.preprocessors.safe_execute import SKIP_TAG, SKIPPED_NOTE
+from tests.course_support import (
+    COURSE_BIN,
+    make_course,
+    needs_sandbox,
+    read_grades,
+    run_course,
+    running_commands,
+    write_submission,
+)
 from tests.notebooks import (
     ROOT,
     answers_of,
@@ -45,24 +53,8 @@ from tests.notebooks import (
 )
 
 CHAPTER = "01_data_and_baseline"
-COURSE_BIN = Path(sys.executable).parent / "course"
 TIMEOUT = 20  # seconds per cell: chapter 01's slowest cell takes a few, even with 2 jobs
 LINGERING = "317"  # seconds a submission's background process sleeps: its mark in the process table
-SANDBOX, SANDBOX_DETAIL = sandbox.probe_sandbox()
-# CI sets COURSE_REQUIRE_SANDBOX=1 (.ci/run): there a sandbox that cannot start fails these tests.
-REQUIRE_SANDBOX = os.environ.get("COURSE_REQUIRE_SANDBOX") == "1"
-
-
-@pytest.fixture(scope="module")
-def sandbox_required():
-    pytest.fail(f"COURSE_REQUIRE_SANDBOX=1 but there is no sandbox here: {SANDBOX_DETAIL}")
-
-
-if SANDBOX or not REQUIRE_SANDBOX:
-    needs_sandbox = pytest.mark.skipif(not SANDBOX, reason=f"no sandbox here: {SANDBOX_DETAIL}")
-else:
-    needs_sandbox = pytest.mark.usefixtures("sandbox_required")
-
 SOLVED = answers_of(read(solution_path(CHAPTER)))
 AUTO_CELLS = [cell for cell in grade_cells(read(solution_path(CHAPTER))) if cell.kind == "code"]
 FULL = sum(cell.points for cell in AUTO_CELLS)
@@ -71,34 +63,6 @@ MAX_SCORE = sum(cell.points for cell in grade_cells(read(solution_path(CHAPTER))
 
 def points_of(exercise: str) -> float:
     return sum(cell.points for cell in AUTO_CELLS if exercise_of(cell.grade_id) == exercise)
-
-
-SECRET = ("DIGITS_GRADER_SECRET", "s3cr3t-of-the-grader")  # in every run's environment
-
-
-def run_course(
-    *arguments, cwd: Path, check: bool = True, path: str | None = None
-) -> subprocess.CompletedProcess:
-    environment = grading_course.tool_environment(**dict([SECRET]))
-    if path:
-        environment["PATH"] = f"{path}{os.pathsep}{environment['PATH']}"
-    result = subprocess.run(
-        [COURSE_BIN, *map(str, arguments)],
-        cwd=cwd,
-        env=environment,
-        capture_output=True,
-        text=True,
-    )
-    if check:
-        assert result.returncode == 0, result.stderr
-    return result
-
-
-def make_course(folder: Path) -> Path:
-    shutil.copytree(ROOT / "solutions", folder / "solutions")
-    shutil.copytree(ROOT / "chapters", folder / "chapters")
-    shutil.copy(ROOT / "nbgrader_config.py", folder)
-    return folder
 
 
 def solved_with(**answers: str) -> nbformat.NotebookNode:
@@ -246,26 +210,12 @@ subprocess.Popen(["sleep", "{LINGERING}"], start_new_session=True)
     }
 
 
-def write_submission(folder: Path, student: str, notebook) -> Path:
-    path = folder / f"{student}.ipynb"
-    if isinstance(notebook, str):
-        path.write_text(notebook)
-    else:
-        nbformat.write(notebook, path)
-    return path
-
-
 def tree_digest(folder: Path, skip: tuple[str, ...] = ()) -> dict[str, str]:
     return {
         str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
         for path in sorted(folder.rglob("*"))
         if path.is_file() and path.relative_to(folder).parts[0] not in skip
     }
-
-
-def read_grades(path: Path) -> dict[str, dict]:
-    with path.open(newline="") as file:
-        return {row["student_id"]: row for row in csv.DictReader(file)}
 
 
 def gradebook_scores(course: Path) -> dict[str, dict[str, float]]:
@@ -285,16 +235,6 @@ class Listener(socketserver.BaseRequestHandler):
 
     def handle(self):
         self.connections.append(self.request.recv(100))
-
-
-def running_commands() -> list[list[str]]:
-    commands = []
-    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
-        try:
-            commands.append(cmdline.read_bytes().decode(errors="replace").split("\0"))
-        except OSError:  # the process ended while we looked
-            pass
-    return commands
 
 
 def leaked_checkers() -> list[list[str]]:

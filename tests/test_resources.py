@@ -15,8 +15,7 @@ from pathlib import Path
 import pytest
 
 from course_grading.limits import probe_cgroups
-from tests.notebooks import answers_of, grade_cells, read, solution_path, submission
-from tests.test_course_grade import (
+from tests.course_support import (
     make_course,
     needs_sandbox,
     read_grades,
@@ -24,6 +23,7 @@ from tests.test_course_grade import (
     running_commands,
     write_submission,
 )
+from tests.notebooks import answers_of, grade_cells, read, solution_path, submission
 
 CHAPTER = "02_linear_classifier"
 SOLVED = answers_of(read(solution_path(CHAPTER)))

@@ -1,0 +1,97 @@
+"""Helpers the tests that run `course grade` share: a course to grade in, the ``course`` command,
+submissions written to an inbox, grades.csv read back, the process table, and the sandbox.
+
+Not a test module: tests/conftest.py, test_course_grade.py, test_resources.py and test_attacks.py
+import it. Importing it runs nothing: bubblewrap is probed once per process, when a test marked
+`needs_sandbox` first runs (the fixture ``sandbox_available`` of tests/conftest.py).
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from course_grading import course as grading_course
+from course_grading import sandbox
+from tests.notebooks import ROOT
+
+COURSE_BIN = Path(sys.executable).parent / "course"
+SECRET = ("DIGITS_GRADER_SECRET", "s3cr3t-of-the-grader")  # in every run's environment
+# CI sets COURSE_REQUIRE_SANDBOX=1 (.ci/run): there a sandbox that cannot start fails these tests.
+REQUIRE_SANDBOX = os.environ.get("COURSE_REQUIRE_SANDBOX") == "1"
+
+# A test that grades in the sandbox: skipped where there is none, failed where CI requires one.
+needs_sandbox = pytest.mark.usefixtures("sandbox_available")
+
+
+@functools.cache
+def probed_sandbox() -> tuple[bool, str]:
+    """`sandbox.probe_sandbox()`, run once per process, when first asked."""
+    return sandbox.probe_sandbox()
+
+
+def require_sandbox() -> None:
+    """Skip the calling test where bubblewrap cannot start, or fail it where CI requires it."""
+    usable, detail = probed_sandbox()
+    if usable:
+        return
+    if REQUIRE_SANDBOX:
+        pytest.fail(f"COURSE_REQUIRE_SANDBOX=1 but there is no sandbox here: {detail}")
+    pytest.skip(f"no sandbox here: {detail}")
+
+
+def run_course(
+    *arguments, cwd: Path, check: bool = True, path: str | None = None
+) -> subprocess.CompletedProcess:
+    environment = grading_course.tool_environment(**dict([SECRET]))
+    if path:
+        environment["PATH"] = f"{path}{os.pathsep}{environment['PATH']}"
+    result = subprocess.run(
+        [COURSE_BIN, *map(str, arguments)],
+        cwd=cwd,
+        env=environment,
+        capture_output=True,
+        text=True,
+    )
+    if check:
+        assert result.returncode == 0, result.stderr
+    return result
+
+
+def make_course(folder: Path) -> Path:
+    shutil.copytree(ROOT / "solutions", folder / "solutions")
+    shutil.copytree(ROOT / "chapters", folder / "chapters")
+    shutil.copy(ROOT / "nbgrader_config.py", folder)
+    return folder
+
+
+def write_submission(folder: Path, student: str, notebook) -> Path:
+    path = folder / f"{student}.ipynb"
+    if isinstance(notebook, str):
+        path.write_text(notebook)
+    else:
+        nbformat.write(notebook, path)
+    return path
+
+
+def read_grades(path: Path) -> dict[str, dict]:
+    with path.open(newline="") as file:
+        return {row["student_id"]: row for row in csv.DictReader(file)}
+
+
+def running_commands() -> list[list[str]]:
+    commands = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            commands.append(cmdline.read_bytes().decode(errors="replace").split("\0"))
+        except OSError:  # the process ended while we looked
+            pass
+    return commands
