@@ -23,11 +23,11 @@ from course_grading.course import (
 )
 from course_grading.inputs import gather
 from course_grading.limits import describe
-from course_grading.record import merge, record_files, write_grades
+from course_grading.record import InCourse
 from course_grading.runner import grade_submission
 from course_grading.sandbox import probe_sandbox, running_checker
 from course_grading.settings import course_grade, load_config
-from course_grading.shards import select, write_shard
+from course_grading.shards import InShard, select
 from course_grading.status import Result, Status
 from course_grading.workspace import options_for, prepare
 
@@ -136,17 +136,17 @@ def grade(
             raise GradingError(f"{source} holds no submission")
         if shard:
             submissions = select(submissions, shard)
-            k, n = shard
-            folder = Path(shard_dir or f"shard-{chapter}-{k}-of-{n}").resolve()
-            folder.mkdir(parents=True, exist_ok=True)
+            destination = InShard.at(shard_dir, chapter, shard)
+        else:
+            destination = InCourse(course, chapter, Path(output or course / "grades.csv"))
         progress = Progress(len(submissions), f"grading {chapter}", header=line)
-        if shard and not submissions:  # more shards than students: nothing to do here
-            write_shard(folder, chapter, [])
-            return Report(line, [], time.perf_counter() - start, folder / "grades.csv")
+        if not submissions:  # more shards than students: nothing to do in this one
+            return Report(line, [], time.perf_counter() - start, destination.finish([]))
         solution = nbformat.read(course / "solutions" / chapter / f"{chapter}.ipynb", 4)
         setup = setup_source(solution)
         with running_checker(bwrap, options.limits, work, setup, options.threads) as checker:
-            template = prepare(course, chapter, work, into_course=not shard)  # as it starts
+            # The checker zygote warms up meanwhile.
+            template = prepare(course, chapter, work, into_course=destination.into_course)
             release = nbformat.read(template.release, as_version=4)
             others = other_releases(course, chapter)
             options.checker = checker()
@@ -159,10 +159,7 @@ def grade(
                 for future in as_completed(futures):
                     result = future.result()
                     try:
-                        if shard:
-                            record_files(folder, chapter, result, futures[future])
-                        else:
-                            result = merge(course, chapter, result, futures[future])
+                        result = destination.record(result, futures[future])
                     except Exception as error:
                         result.status = Status.ERROR
                         cause = f"{type(error).__name__}: {error}"
@@ -172,10 +169,5 @@ def grade(
                     if on_result:
                         on_result(result)
         results.sort(key=lambda r: r.student_id)
-        if shard:
-            write_shard(folder, chapter, results)
-            grades_csv = folder / "grades.csv"
-        else:
-            grades_csv = Path(output) if output else course / "grades.csv"
-            write_grades(grades_csv, [r.row() for r in results], chapter)
+        grades_csv = destination.finish(results)
     return Report(line, results, time.perf_counter() - start, grades_csv)

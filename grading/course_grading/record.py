@@ -8,7 +8,9 @@ from __future__ import annotations
 import csv
 import shutil
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 from nbgrader.api import Gradebook
 
@@ -87,11 +89,24 @@ def record_grades(course: Path, chapter: str, result: Result) -> float:
         return float(gradebook.find_submission_notebook(chapter, chapter, student).score)
 
 
-def merge(course: Path, chapter: str, result: Result, submission: Submission) -> Result:
-    """Record one result in the course (parent process only): folders, gradebook, score."""
-    record_files(course, chapter, result, submission)
-    result.score = record_grades(course, chapter, result)
-    return result
+@dataclass
+class InCourse:
+    """Where results go when a run grades the class: the course's folders and gradebook, each
+    result as it comes (parent process only), then the rows of ``grades_csv``."""
+
+    course: Path
+    chapter: str
+    grades_csv: Path
+    into_course: ClassVar[bool] = True  # the run puts the chapter in the course gradebook first
+
+    def record(self, result: Result, submission: Submission) -> Result:
+        record_files(self.course, self.chapter, result, submission)
+        result.score = record_grades(self.course, self.chapter, result)
+        return result
+
+    def finish(self, results: Sequence[Result]) -> Path:
+        write_grades(self.grades_csv, [result.row() for result in results], self.chapter)
+        return self.grades_csv
 
 
 def write_grades(path: Path, rows: Sequence[dict], chapter: str) -> None:

@@ -13,11 +13,13 @@ import json
 import re
 import tempfile
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 from course_grading.course import GradingError, check_chapter, course_folder
 from course_grading.inputs import Submission
-from course_grading.record import record_files, record_grades, write_grades
+from course_grading.record import InCourse, record_files, write_grades
 from course_grading.status import Result, Status
 from course_grading.workspace import add_assignment
 
@@ -50,6 +52,32 @@ def submitted_file(folder: Path, chapter: str, student: str) -> Path:
     if len(files) != 1:
         raise GradingError(f"{folder}: expected one submitted file of {student}, found {files}")
     return files[0]
+
+
+@dataclass
+class InShard:
+    """Where the results of ``course grade --shard K/N`` go: ``folder``, laid out like the
+    course, then its ``results.json`` and ``grades.csv``; the course is left alone."""
+
+    folder: Path
+    chapter: str
+    into_course: ClassVar[bool] = False
+
+    @classmethod
+    def at(cls, folder: str | Path | None, chapter: str, shard: tuple[int, int]) -> InShard:
+        """The shard's folder (default ``shard-<chapter>-K-of-N``), made if missing."""
+        k, n = shard
+        folder = Path(folder or f"shard-{chapter}-{k}-of-{n}").resolve()
+        folder.mkdir(parents=True, exist_ok=True)
+        return cls(folder, chapter)
+
+    def record(self, result: Result, submission: Submission) -> Result:
+        record_files(self.folder, self.chapter, result, submission)
+        return result
+
+    def finish(self, results: Sequence[Result]) -> Path:
+        write_shard(self.folder, self.chapter, results)
+        return self.folder / "grades.csv"
 
 
 def write_shard(folder: Path, chapter: str, results: Sequence[Result]) -> Path:
@@ -95,22 +123,20 @@ def merge_shards(
     (chapter,) = chapters
     check_chapter(course, chapter)
     merged = []
+    destination = InCourse(course, chapter, Path(output) if output else course / "grades.csv")
     with tempfile.TemporaryDirectory(prefix=f"course-merge-{chapter}-") as work:
         add_assignment(course, chapter, Path(work) / "release")
         for folder, _, results in shards:
             for result in results:
                 path = submitted_file(folder, chapter, result.student_id)
                 submission = Submission(result.student_id, path, result.file)
-                record_files(course, chapter, result, submission)
-                result.score = record_grades(course, chapter, result)
-                merged.append(result)
+                merged.append(destination.record(result, submission))
     merged.sort(key=lambda result: result.student_id)
-    grades_csv = Path(output) if output else course / "grades.csv"
-    write_grades(grades_csv, [result.row() for result in merged], chapter)
-    return grades_csv, merged
+    return destination.finish(merged), merged
 
 
 __all__ = [
+    "InShard",
     "merge_shards",
     "parse_shard",
     "read_shard",
