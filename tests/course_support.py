@@ -19,8 +19,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from course_grading import course as grading_course
-from course_grading import sandbox
+from course_grading import processes, sandbox
 from tests.notebooks import ROOT
 
 COURSE_BIN = Path(sys.executable).parent / "course"
@@ -51,7 +50,7 @@ def require_sandbox() -> None:
 def run_course(
     *arguments, cwd: Path, check: bool = True, path: str | None = None
 ) -> subprocess.CompletedProcess:
-    environment = grading_course.tool_environment(**dict([SECRET]))
+    environment = processes.tool_environment(**dict([SECRET]))
     if path:
         environment["PATH"] = f"{path}{os.pathsep}{environment['PATH']}"
     result = subprocess.run(

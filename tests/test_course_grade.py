@@ -27,8 +27,7 @@ import pytest
 from bs4 import BeautifulSoup
 from nbgrader.api import Gradebook
 
-from course_grading import course as grading_course
-from course_grading import sandbox
+from course_grading import processes, sandbox
 from course_grading.preprocessors.safe_execute import SKIP_TAG, SKIPPED_NOTE
 from tests.course_support import (
     COURSE_BIN,
@@ -573,7 +572,7 @@ def test_the_workshop_exchange_round_trip(tmp_path):
     exchange.mkdir()
     run_course("release", CHAPTER, "--exchange", exchange, cwd=course)
     nbgrader_bin = Path(sys.executable).parent / "nbgrader"
-    environment = grading_course.tool_environment()
+    environment = processes.tool_environment()
     common = [f"--Exchange.root={exchange}", "--course=digits", "--log-level=ERROR"]
     answers = {"ann": SOLVED, "ben": {}}
     for student, replacements in answers.items():
