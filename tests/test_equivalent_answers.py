@@ -17,8 +17,14 @@ from __future__ import annotations
 import pytest
 from nbgrader.api import Gradebook
 
+from tests.course_support import (
+    make_course,
+    needs_sandbox,
+    read_grades,
+    run_course,
+    write_submission,
+)
 from tests.notebooks import answers_of, grade_cells, read, solution_path, submission
-from tests.test_course_grade import make_course, read_grades, run_course, write_submission
 
 EQUIVALENTS = {
     "03_mlp": {
@@ -183,6 +189,7 @@ def test_each_equivalent_answer_replaces_an_answer_of_the_solution(chapter):
         assert cell in solved and source.strip() != solved[cell].strip()
 
 
+@needs_sandbox
 @pytest.mark.parametrize(("chapter", "name"), CASES)
 def test_an_equivalent_answer_gets_full_marks(chapter, name, graded_equivalents):
     graded = graded_equivalents(chapter)
