@@ -1,12 +1,11 @@
 """The agent: what answers the checker's requests inside a student's kernel.
 
-The grader sends `crossing` and this module into the
-student's kernel as text (`agent_source`), after the student's notebook has run there, then one
-call per request (`CALL_SOURCE`, the request on its standard input): `serve` makes the call the
-checker asks for, among the names of the student's notebook, and answers as display data
-(`MIME`), which the grader relays and never shows. The answer holds the value (`crossing`'s
-data), the request's mutable objects as the call left them, the warnings the call raised, or the
-exception, by its built-in type and message.
+The grader sends `crossing` and this module into the student's kernel as text (`agent_source`),
+after the student's notebook has run there, then one call per request (`CALL_SOURCE`, the request on
+its standard input): `serve` makes the call the checker asks for, among the names of the student's
+notebook, and answers as display data (`MIME`), which the grader relays and never shows. The answer
+holds the value (`crossing`'s data), the request's mutable objects as the call left them, the
+warnings the call raised, or the exception, by its built-in type and message.
 
 Nothing here protects a grade: the student's kernel can change all of it, and then answers for
 its own answers only. What the checker accepts is decided there (`crossing.Decoder`).

@@ -112,12 +112,12 @@ def grade(
 ) -> Report:
     """Autograde every submission of ``chapter`` in ``source``: isolated, sandboxed, in parallel.
 
-    ``settings`` are `settings.CourseGrade`'s, by name
-    (``jobs=2, memory_gib=3``); one left out or None takes its value from ``c.CourseGrade`` in
-    nbgrader_config.py. ``regexp`` names students from file names (`inputs.gather`). Returns a
-    `Report`; every input is one of its results and one row of ``output`` (default
-    ``<course>/grades.csv``). The grader processes come from a `multiprocessing` fork server, so
-    a script that calls this function must do so under ``if __name__ == "__main__":``.
+    ``settings`` are `settings.CourseGrade`'s, by name (``jobs=2, memory_gib=3``); one left out or
+    None takes its value from ``c.CourseGrade`` in nbgrader_config.py. ``regexp`` names students
+    from file names (`inputs.gather`). Returns a `Report`; every input is one of its results and one
+    row of ``output`` (default ``<course>/grades.csv``). The grader processes come from a
+    `multiprocessing` fork server, so a script that calls this function must do so under
+    ``if __name__ == "__main__":``.
 
     ``shard=(K, N)`` grades only the K-th of N slices of the students and records them in
     ``shard_dir`` (default ``shard-<chapter>-K-of-N``), not in the course: `shards` merges them.

@@ -1,12 +1,11 @@
 """The checker: the clean Python in which `course grade` runs a chapter's graded tests.
 
-It never runs a line a student wrote: it runs the
-release's read-only cells (setup, data, given helpers) and every graded test cell, visible and
-hidden, as the course's source has them. A name that the student's notebook defines (a name an
-answer cell of the release binds) stands for the student's object (`student.StudentName`):
-calling it asks the grader, which asks the student's kernel, and only data come back
-(`crossing`). Points come from the outcome of each test cell here, and from nothing the
-student's kernel says about itself.
+It never runs a line a student wrote: it runs the release's read-only cells (setup, data, given
+helpers) and every graded test cell, visible and hidden, as the course's source has them. A name
+that the student's notebook defines (a name an answer cell of the release binds) stands for the
+student's object (`student.StudentName`): calling it asks the grader, which asks the student's
+kernel, and only data come back (`crossing`). Points come from the outcome of each test cell here,
+and from nothing the student's kernel says about itself.
 
 One checker per ``course grade`` run, the zygote, imports the chapter's setup cell once, then
 forks a fresh checker for each submission; each talks to its grader process (`CheckerLink`)

@@ -62,11 +62,10 @@ def notebook_problems(
 ) -> tuple[list[Status], list[str]]:
     """Statuses and reasons a submission earns before it runs: corrupt, wrong, tampered, missing.
 
-    A locked cell (setup or test) whose nbgrader checksum
-    differs from the release's is *tampered*; nbgrader restores it before grading. A cell of the
-    release with an nbgrader id that the submission lacks (a deleted answer, test or setup cell)
-    is *missing*; nbgrader adds deleted grade cells back (``OverwriteCells.add_missing_cells``) so
-    the rest still earns its points.
+    A locked cell (setup or test) whose nbgrader checksum differs from the release's is *tampered*;
+    nbgrader restores it before grading. A cell of the release with an nbgrader id that the
+    submission lacks (a deleted answer, test or setup cell) is *missing*; nbgrader adds deleted
+    grade cells back (``OverwriteCells.add_missing_cells``) so the rest still earns its points.
     """
     if path.suffix != ".ipynb":
         return [Status.WRONG_NOTEBOOK], [f"{path.name} is not a notebook"]

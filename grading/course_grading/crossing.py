@@ -1,10 +1,10 @@
 """What crosses between a student's kernel and the checker: data, and nothing that can act.
 
-The checker (`course_grading.checker`) runs a chapter's
-graded tests in a clean interpreter; when a test calls a function of the student's notebook,
-the request goes to the student's kernel, where the agent (`course_grading.agent`) makes the
-call and answers. Both use this module's JSON format, in which every value is an object with a
-type tag ``"t"``; an object that appears twice in a message arrives as one object.
+The checker (`course_grading.checker`) runs a chapter's graded tests in a clean interpreter; when a
+test calls a function of the student's notebook, the request goes to the student's kernel, where the
+agent (`course_grading.agent`) makes the call and answers. Both use this module's JSON format, in
+which every value is an object with a type tag ``"t"``; an object that appears twice in a message
+arrives as one object.
 
 Data are: None, booleans, numbers, strings; lists, tuples and dicts of data; iterators of data
 (drained where they were made, they arrive as an iterator over their items); NumPy arrays and

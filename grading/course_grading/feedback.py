@@ -24,9 +24,9 @@ HIDDEN_MARK = "### BEGIN HIDDEN TESTS"
 def safe_feedback_notebook(autograded, release, scores: dict[str, tuple[float, float]]):
     """The autograded notebook as students may see it: hidden tests gone, their outputs replaced.
 
-    A test cell that holds hidden tests shows its released
-    (visible) source and, as its only output, one line: passed or failed, its points, and the
-    exception's name and message (never its traceback, which would quote hidden lines).
+    A test cell that holds hidden tests shows its released (visible) source and, as its only output,
+    one line: passed or failed, its points, and the exception's name and message (never its
+    traceback, which would quote hidden lines).
     """
     released = cells_by_id(release)
     notebook = copy.deepcopy(autograded)

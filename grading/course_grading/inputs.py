@@ -129,12 +129,11 @@ def gather(
 ) -> list[Submission]:
     """Every submission in ``source``, newest per student, each noting what it superseded.
 
-    ``source`` is a folder of notebooks named by student
-    (``alice.ipynb``), a folder per student (any layout inside, nbgrader's
-    ``submitted/<student>/<chapter>/`` included), or an LMS zip download, which nbgrader's
-    ZipCollect `ExtractorPlugin` unpacks into ``workdir``. ``regexp`` (nbgrader's
-    ``FileNameCollectorPlugin.named_regexp``, matched against each path relative to the input)
-    names students from LMS file names such as ``alice_12345_67890_01_data.ipynb``; a file it
+    ``source`` is a folder of notebooks named by student (``alice.ipynb``), a folder per student
+    (any layout inside, nbgrader's ``submitted/<student>/<chapter>/`` included), or an LMS zip
+    download, which nbgrader's ZipCollect `ExtractorPlugin` unpacks into ``workdir``. ``regexp``
+    (nbgrader's ``FileNameCollectorPlugin.named_regexp``, matched against each path relative to the
+    input) names students from LMS file names such as ``alice_12345_67890_01_data.ipynb``; a file it
     does not match is named by its file name and its reason says so.
     """
     source = Path(source)

@@ -1,12 +1,11 @@
 """A student kernel's share of the machine: memory, bytes written, processes, CPU.
 
-The bytes are bounded by the sandbox (one size-limited
-tmpfs holds ``/tmp`` and the kernel's working folder, `sandbox.kernel_script`), by
-``RLIMIT_FSIZE`` and by the `Watch` of the socket folder; memory, processes and the CPU by a
-cgroup per kernel and per checker (the memory of the kernel and all its children together,
-``pids.max``, a CPU quota) when this machine lets the grader make cgroups (cgroup v1 or v2, as
-root or delegated), else memory by ``RLIMIT_AS`` per process, processes by ``RLIMIT_NPROC``
-inside the sandbox (which binds no process of root) and the CPU not at all.
+The bytes are bounded by the sandbox (one size-limited tmpfs holds ``/tmp`` and the kernel's working
+folder, `sandbox.kernel_script`), by ``RLIMIT_FSIZE`` and by the `Watch` of the socket folder;
+memory, processes and the CPU by a cgroup per kernel and per checker (the memory of the kernel and
+all its children together, ``pids.max``, a CPU quota) when this machine lets the grader make cgroups
+(cgroup v1 or v2, as root or delegated), else memory by ``RLIMIT_AS`` per process, processes by
+``RLIMIT_NPROC`` inside the sandbox (which binds no process of root) and the CPU not at all.
 """
 
 from __future__ import annotations

@@ -1,9 +1,8 @@
 """Imported once by the fork server of ``course grade``, before it forks any process.
 
-Every nbgrader command and grader process is forked from
-that server, so what is loaded and compiled here (nbgrader, the feedback templates, the
-highlighter's patterns, the gradebook's schema version) is done once per run instead of once
-per process.
+Every nbgrader command and grader process is forked from that server, so what is loaded and compiled
+here (nbgrader, the feedback templates, the highlighter's patterns, the gradebook's schema version)
+is done once per run instead of once per process.
 """
 
 import nbgrader.api

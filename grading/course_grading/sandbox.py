@@ -144,14 +144,14 @@ def sandbox_options(sandbox: str, limits: Limits, readable=(), writable=()) -> l
 def kernel_script(*, sandbox: str | None, sockets: Path, limits: Limits | None = None) -> str:
     """The shell script a kernelspec runs: its limits, then the kernel (under bwrap if any).
 
-    The kernel manager starts it in the notebook's folder
-    with the connection file as its argument. Under bwrap the kernel runs without capabilities,
-    as `NOBODY` when the grader is root, with only the `ENVIRONMENT` variables, in a read-only
-    root where ``/tmp`` is a tmpfs of ``disk_mib`` that also holds its working folder (the files
-    nbgrader put there, but not the notebook, are bound in read-only; what it writes there
-    never reaches the course), ``/dev/shm`` a small one; the connection file and the socket
-    folder are bound in, and there is no network and no view of other processes. The script
-    joins the kernel's cgroups (`limits.make_cgroups`) and writes its pid beside the sockets.
+    The kernel manager starts it in the notebook's folder with the connection file as its argument.
+    Under bwrap the kernel runs without capabilities, as `NOBODY` when the grader is root, with only
+    the `ENVIRONMENT` variables, in a read-only root where ``/tmp`` is a tmpfs of ``disk_mib`` that
+    also holds its working folder (the files nbgrader put there, but not the notebook, are bound in
+    read-only; what it writes there never reaches the course), ``/dev/shm`` a small one; the
+    connection file and the socket folder are bound in, and there is no network and no view of other
+    processes. The script joins the kernel's cgroups (`limits.make_cgroups`) and writes its pid
+    beside the sockets.
     """
     limits = limits or Limits()
     kernel = [sys.executable, "-m", "ipykernel_launcher", "-f"]

@@ -1,9 +1,9 @@
 """The ``CourseGrade`` configuration: typed, documented, read from the course's nbgrader_config.py.
 
-Each setting is declared once, here: ``c.CourseGrade.<name>``
-in nbgrader_config.py sets it, and the ``course grade`` option its trait names (``option``,
-`options`) overrides it; its default and help are the trait's. An unknown name or a value of the
-wrong type is an error that names it (plain nbgrader ignores this section).
+Each setting is declared once, here: ``c.CourseGrade.<name>`` in nbgrader_config.py sets it, and the
+``course grade`` option its trait names (``option``, `options`) overrides it; its default and help
+are the trait's. An unknown name or a value of the wrong type is an error that names it (plain
+nbgrader ignores this section).
 """
 
 from __future__ import annotations

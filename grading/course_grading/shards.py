@@ -1,10 +1,10 @@
 """A class larger than one machine: grade it in N shards, then merge their folders into the course.
 
-``course grade --shard K/N`` grades the K-th of N slices of
-the students (every N-th student by id, from the K-th) and writes, instead of touching the course,
-a folder laid out like the course (``submitted/``, ``autograded/``, ``feedback/``), its
-``grades.csv`` and ``results.json`` (what the gradebook needs). ``course merge FOLDER...``
-records them in the course gradebook and ``grades.csv``, as one run on one machine would have.
+``course grade --shard K/N`` grades the K-th of N slices of the students (every N-th student by id,
+from the K-th) and writes, instead of touching the course, a folder laid out like the course
+(``submitted/``, ``autograded/``, ``feedback/``), its ``grades.csv`` and ``results.json`` (what the
+gradebook needs). ``course merge FOLDER...`` records them in the course gradebook and
+``grades.csv``, as one run on one machine would have.
 """
 
 from __future__ import annotations

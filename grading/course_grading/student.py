@@ -1,11 +1,11 @@
 """The student's kernel as the checker sees it: names that stand for the student's functions,
 requests that carry the checker's own functions, answers that carry data only.
 
-A test cell in the checker that names a function of the
-student's notebook gets a `StudentName`; calling it sends a `request` (the arguments, and the
-checker's functions among them with the data and modules they use) and reads the `answer`: the
-value, the updated arguments (so a test sees what the call did to its inputs, random generators
-included), warnings raised again, the student's exception raised again as its built-in type.
+A test cell in the checker that names a function of the student's notebook gets a `StudentName`;
+calling it sends a `request` (the arguments, and the checker's functions among them with the data
+and modules they use) and reads the `answer`: the value, the updated arguments (so a test sees what
+the call did to its inputs, random generators included), warnings raised again, the student's
+exception raised again as its built-in type.
 """
 
 from __future__ import annotations

@@ -26,9 +26,9 @@ SUMMARY = "summary.json"
 def autograde_here(root: Path, chapter: str, student: str) -> dict:
     """Autograde the one submission of the temporary course ``root``; write feedback; summarise.
 
-    The summary holds a ``failure`` (None when nbgrader
-    did its work), the ``grades`` and ``comments`` of the gradebook, the failing ``cells`` and
-    what the checker noticed (``checked``: `checked_execute.reports`).
+    The summary holds a ``failure`` (None when nbgrader did its work), the ``grades`` and
+    ``comments`` of the gradebook, the failing ``cells`` and what the checker noticed (``checked``:
+    `checked_execute.reports`).
     """
     os.chdir(root)
     os.environ.update(JUPYTER_PATH=str(root / "jupyter"), JUPYTER_RUNTIME_DIR=str(root / "runtime"))

@@ -135,10 +135,10 @@ def add_assignment(course: Path, chapter: str, release_dir: Path) -> Path:
 def prepare(course: Path, chapter: str, work: Path, *, into_course: bool = True) -> Template:
     """Fill the course gradebook with ``chapter`` and build the template of its temporary courses.
 
-    nbgrader's ``generate_assignment`` runs twice, at the
-    same time: in the course (its gradebook; the release goes to ``work``, leaving ``chapters/``
-    alone) and in a template course whose gradebook holds the assignment and no student. With
-    ``into_course=False`` (a shard) the course is left alone and the template's release is used.
+    nbgrader's ``generate_assignment`` runs twice, at the same time: in the course (its gradebook;
+    the release goes to ``work``, leaving ``chapters/`` alone) and in a template course whose
+    gradebook holds the assignment and no student. With ``into_course=False`` (a shard) the course
+    is left alone and the template's release is used.
     """
     release_dir = work / "release"
     template = work / "template"

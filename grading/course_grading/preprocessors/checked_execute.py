@@ -1,16 +1,15 @@
 """The graded tests run in the checker; the student's kernel runs only the student's notebook.
 
-`CheckedExecute` takes the place of nbgrader's `Execute`
-when `course grade` autogrades. First the student's kernel runs the notebook as the student ran
-it (`SafeExecute`), except that each graded test cell runs as the release has it: the visible
-tests run there, the hidden tests are not there at all. Then a checker (`course_grading.checker`,
-forked from the run's zygote) runs the release's read-only cells and every graded test cell in
-order, and this preprocessor relays each call a test makes to the student's kernel, which by
-then has run every cell it will ever run: nothing the checker sends can reach an output. A test
-cell keeps what the student's kernel printed, made inert (no error, no result nbgrader could
-score), followed by the checker's verdict: nothing when the test passed, the exception's name
-and message when it failed. nbgrader scores the cell from that, so the points come from the
-checker alone.
+`CheckedExecute` takes the place of nbgrader's `Execute` when `course grade` autogrades. First the
+student's kernel runs the notebook as the student ran it (`SafeExecute`), except that each graded
+test cell runs as the release has it: the visible tests run there, the hidden tests are not there at
+all. Then a checker (`course_grading.checker`, forked from the run's zygote) runs the release's
+read-only cells and every graded test cell in order, and this preprocessor relays each call a test
+makes to the student's kernel, which by then has run every cell it will ever run: nothing the
+checker sends can reach an output. A test cell keeps what the student's kernel printed, made inert
+(no error, no result nbgrader could score), followed by the checker's verdict: nothing when the test
+passed, the exception's name and message when it failed. nbgrader scores the cell from that, so the
+points come from the checker alone.
 """
 
 from __future__ import annotations
