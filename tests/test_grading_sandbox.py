@@ -14,6 +14,7 @@ import pytest
 
 from course_grading import sandbox
 from course_grading.limits import Limits
+from course_utils import config
 from tests.grading_support import bwrap_options
 
 pytestmark = pytest.mark.unit
@@ -92,6 +93,22 @@ def test_the_checker_zygote_runs_sandboxed_with_the_graders_package_read_only(tm
     if os.geteuid() == 0:
         assert run[: len(sandbox.unprivileged())] == sandbox.unprivileged()
     assert sandbox.checker_command(None, Limits(), tmp_path, environment) == run[-5:]
+
+
+def test_the_checker_runs_the_chapters_profile_as_the_kernels_do(monkeypatch):
+    """nbgrader's autograde sets NBGRADER_EXECUTION for the kernels only; without it the checker
+    trained the hidden tests' networks in the full profile when COURSE_PROFILE was not set."""
+    for name in ("COURSE_PROFILE", "CI", "NBGRADER_EXECUTION"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("SECRET", "s3cr3t")
+    environment = sandbox.checker_environment(threads=3)
+    assert environment["NBGRADER_EXECUTION"] == "autograde"
+    assert environment["OMP_NUM_THREADS"] == "3" and "SECRET" not in environment
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    assert config.profile() == "fast"
+    monkeypatch.setenv("COURSE_PROFILE", "full")
+    assert sandbox.checker_environment(threads=1)["COURSE_PROFILE"] == "full"
 
 
 def test_the_folders_above_what_is_bound_are_made_readable_by_all():

@@ -213,6 +213,16 @@ def checker_command(
     return [*options, "--remount-ro", "/", "--chdir", "/tmp", "--", *unprivileged(), *checker]
 
 
+def checker_environment(threads: int) -> dict[str, str]:
+    """The checker's environment: the `ENVIRONMENT` variables that are set, and what nbgrader's
+    autograde gives each student kernel (``NBGRADER_EXECUTION``, so that both run the chapter's
+    profile, and the threads per kernel)."""
+    environment = {name: os.environ[name] for name in ENVIRONMENT if name in os.environ}
+    environment.update(HOME="/tmp", MPLCONFIGDIR="/tmp/matplotlib", NBGRADER_EXECUTION="autograde")
+    environment.update(dict.fromkeys(THREAD_VARIABLES, str(threads)))
+    return environment
+
+
 @contextlib.contextmanager
 def running_checker(sandbox: str | None, limits: Limits, work: Path, setup: str, threads: int):
     """Run the run's checker zygote in ``work/checker`` while the block lasts; a function that
@@ -224,9 +234,7 @@ def running_checker(sandbox: str | None, limits: Limits, work: Path, setup: str,
     folder.mkdir()
     folder.chmod(0o777)
     (folder / "setup.py").write_text(setup)
-    environment = {name: os.environ[name] for name in ENVIRONMENT if name in os.environ}
-    environment.update(HOME="/tmp", MPLCONFIGDIR="/tmp/matplotlib")
-    environment.update(dict.fromkeys(THREAD_VARIABLES, str(threads)))  # as each kernel's
+    environment = checker_environment(threads)
     with open(folder / "checker.log", "w") as log:
         process = subprocess.Popen(  # the zygote ends when its standard input does
             checker_command(sandbox, limits, folder, environment),
