@@ -48,11 +48,15 @@ def mistake_packs(chapter: str) -> list[dict[str, tuple[str, str]]]:
     The mistakes of the exercises with most mistakes are placed first; each goes into the
     smallest pack that has no mistake of its exercise yet. Packs are added until none is full.
     """
-    mistakes = mistakes_of(chapter)
-    per_exercise = Counter(cell for cell, _ in mistakes.values())
-    largest = max(1, len(code_exercises(chapter)) - 1)
-    placing_order = sorted(mistakes.items(), key=lambda item: -per_exercise[item[1][0]])
-    count = max(max(per_exercise.values()), -(-len(mistakes) // largest))
+    return packs_of(mistakes_of(chapter), largest=max(1, len(code_exercises(chapter)) - 1))
+
+
+def packs_of(answers: dict[str, tuple[str, str]], largest: int) -> list[dict[str, tuple[str, str]]]:
+    """``answers`` (``{name: (answer grade id, source)}``) in few packs of at most ``largest``,
+    each with at most one answer per exercise, as `mistake_packs` places them."""
+    per_exercise = Counter(cell for cell, _ in answers.values())
+    placing_order = sorted(answers.items(), key=lambda item: -per_exercise[item[1][0]])
+    count = max(max(per_exercise.values()), -(-len(answers) // largest))
     while True:
         packs: list[dict[str, tuple[str, str]]] = [{} for _ in range(count)]
         for name, (cell, source) in placing_order:

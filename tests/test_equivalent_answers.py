@@ -17,6 +17,7 @@ from __future__ import annotations
 import pytest
 from nbgrader.api import Gradebook
 
+from course_grading.course import gradebook_url
 from tests.course_support import (
     make_course,
     needs_sandbox,
@@ -25,6 +26,7 @@ from tests.course_support import (
     write_submission,
 )
 from tests.notebooks import answers_of, grade_cells, read, solution_path, submission
+from tests.submissions import code_exercises, packs_of
 
 EQUIVALENTS = {
     "03_mlp": {
@@ -135,14 +137,7 @@ CASES = [(chapter, name) for chapter, answers in EQUIVALENTS.items() for name in
 
 def packs(chapter: str) -> list[dict[str, tuple[str, str]]]:
     """The chapter's equivalent answers in packs, each with at most one per exercise."""
-    grouped: list[dict[str, tuple[str, str]]] = []
-    for name, (cell, source) in EQUIVALENTS[chapter].items():
-        pack = next((p for p in grouped if cell not in {answer for answer, _ in p.values()}), None)
-        if pack is None:
-            pack = {}
-            grouped.append(pack)
-        pack[name] = (cell, source)
-    return grouped
+    return packs_of(EQUIVALENTS[chapter], largest=len(code_exercises(chapter)))
 
 
 def pack_student(chapter: str, name: str) -> str:
@@ -160,7 +155,7 @@ def grade_equivalents(chapter: str, folder) -> dict:
         answers = {**solved, **{cell: source for cell, source in pack.values()}}
         write_submission(inbox, f"equivalent-{index + 1}", submission(chapter, answers))
     run_course("grade", chapter, inbox, "--jobs", 2, cwd=course)
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+    with Gradebook(gradebook_url(course)) as gradebook:
         cells = {
             submitted.student.id: {g.name: g.score for g in submitted.notebooks[0].grades}
             for submitted in gradebook.find_assignment(chapter).submissions
