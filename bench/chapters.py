@@ -18,6 +18,10 @@ Prints a line as each notebook starts and finishes (and for each cell that takes
 runs out of time is a row with that status. The 1-minute load average is printed with each
 row, and the CPU seconds the kernel used: on a shared machine the load says how far wall times are
 inflated, and CPU seconds move less with it. Nothing here is a timed test.
+
+After its last cell, each notebook's kernel checks the comparative claims its prose makes about
+the run (`bench.claims`, ``bench/claims/<chapter>.py``); a table lists each claim with the value
+it rests on. The bench exits with 1 when a notebook fails or a claim does not hold.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from bench.claims import Claim, check_cell, claims_of, results_of
 from course_utils import config, data
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -132,18 +137,22 @@ def run_notebook(
     timeout: float,
     slow_cell: float,
     save_to: Path | None = None,
-) -> tuple[float, float, str]:
-    """Execute the notebook at ``path`` top to bottom.
+    claims: list[Claim] = (),
+) -> tuple[float, float, str, list[tuple[str, bool, str]] | None]:
+    """Execute the notebook at ``path`` top to bottom, then check ``claims`` in its kernel.
 
     Returns its wall seconds, the CPU seconds its kernel used (less sensitive than wall time to
-    other processes on the machine) and a status: ``ok``, ``timeout`` (``timeout`` seconds for
-    the whole notebook), ``error: <name>`` or ``kernel died``.
+    other processes on the machine), a status (``ok``, ``timeout`` (``timeout`` seconds for
+    the whole notebook), ``error: <name>`` or ``kernel died``) and each claim's
+    ``(text, holds, shown value)``, or None when the notebook stopped before the claims.
     """
     import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
     notebook = nbformat.read(path, as_version=4)
+    if claims:
+        notebook.cells.append(nbformat.v4.new_code_cell(check_cell(list(claims))))
     started = {}
     kernel_cpu = [float("nan")]
 
@@ -202,7 +211,8 @@ def run_notebook(
     if save_to is not None:
         save_to.mkdir(parents=True, exist_ok=True)
         nbformat.write(notebook, save_to / path.name)
-    return seconds, kernel_cpu[0], status
+    results = results_of(notebook.cells[-1]) if claims else []
+    return seconds, kernel_cpu[0], status, results
 
 
 def run(
@@ -213,8 +223,9 @@ def run(
     timeout: float,
     slow_cell: float,
     save_dir: Path | None = None,
-) -> pd.DataFrame:
-    rows = []
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One row per chapter and data set, and one row per claim checked."""
+    rows, claim_rows = [], []
     with tempfile.TemporaryDirectory(prefix="bench-standin-") as standin:
         folders = {"subset": None, "standin": standin}
         if "standin" in data_sets:
@@ -230,13 +241,32 @@ def run(
                     f"load {load_average():.2f}",
                     flush=True,
                 )
-                seconds, cpu, status = run_notebook(
+                claims = claims_of(chapter, data_set)
+                seconds, cpu, status, results = run_notebook(
                     path,
                     environment,
                     timeout=timeout,
                     slow_cell=slow_cell,
                     save_to=save_dir / data_set if save_dir else None,
+                    claims=claims,
                 )
+                if results is None:
+                    results = [
+                        (claim.text, False, "not checked: the notebook stopped") for claim in claims
+                    ]
+                for text, holds, shown in results:
+                    print(
+                        f"    claim {'holds' if holds else 'FAILS'}: {text} ({shown})", flush=True
+                    )
+                    claim_rows.append(
+                        {
+                            "chapter": chapter,
+                            "data": data_set,
+                            "holds": holds,
+                            "claim": text,
+                            "value": shown,
+                        }
+                    )
                 load = load_average()
                 print(
                     f"{chapter} on {data_set}: {status} in {seconds:.0f} s "
@@ -252,9 +282,12 @@ def run(
                         "kernel CPU s": cpu,
                         "status": status,
                         "load (1 min)": load,
+                        "claims held": f"{sum(holds for _, holds, _ in results)}/{len(results)}",
                     }
                 )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows), pd.DataFrame(
+        claim_rows, columns=["chapter", "data", "holds", "claim", "value"]
+    )
 
 
 def main(argv=None) -> int:
@@ -278,7 +311,7 @@ def main(argv=None) -> int:
         parser.error(f"no such chapter in {root / 'solutions'}: {', '.join(unknown)}")
     data_sets = list(DATA_SETS) if arguments.data == "both" else [arguments.data]
     print(f"{root}: {len(chapters)} chapter(s), full profile, {os.cpu_count()} cores", flush=True)
-    table = run(
+    table, claims = run(
         root,
         chapters,
         data_sets,
@@ -298,7 +331,10 @@ def main(argv=None) -> int:
             },
         )
     )
-    return 0 if (table["status"] == "ok").all() else 1
+    if len(claims):
+        print()
+        print(claims.to_string(index=False, max_colwidth=70))
+    return 0 if (table["status"] == "ok").all() and claims["holds"].all() else 1
 
 
 if __name__ == "__main__":

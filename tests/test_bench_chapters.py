@@ -1,11 +1,12 @@
 """The chapter benchmark's pure helpers (no notebook runs here)."""
 
+import os
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from bench import chapters
+from bench import chapters, claims
 from course_utils import data
 
 
@@ -60,3 +61,46 @@ def test_kernel_environment_runs_the_given_tree_in_the_full_profile(monkeypatch,
 
 def test_chapter_ids_lists_the_solution_folders():
     assert chapters.chapter_ids(chapters.ROOT)[0] == "01_data_and_baseline"
+
+
+@pytest.mark.unit
+def test_every_chapter_claim_names_known_data_sets_and_compiles():
+    for chapter in chapters.chapter_ids(chapters.ROOT):
+        for claim in claims.claims_of(chapter):
+            assert claim.text and claim.holds and set(claim.on) <= set(claims.DATA_SETS)
+
+
+@pytest.mark.unit
+def test_a_claim_with_an_unknown_data_set_or_bad_expression_is_refused():
+    with pytest.raises(ValueError, match="full"):
+        claims.Claim("bigger", "1 < 2", on=("full",))
+    with pytest.raises(SyntaxError):
+        claims.Claim("bigger", "1 <")
+
+
+@pytest.mark.unit
+def test_claims_are_checked_in_the_notebooks_kernel(tmp_path):
+    import nbformat
+
+    notebook = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell("losses = {'none': 0.5, 'dropout': 0.4}\nnoise = 0.02")],
+        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3"}},
+    )
+    path = tmp_path / "chapter.ipynb"
+    nbformat.write(notebook, path)
+    checked = [
+        claims.Claim(
+            "dropout lowers the loss", "losses['dropout'] < losses['none'] - noise", "losses"
+        ),
+        claims.Claim("dropout doubles the loss", "losses['dropout'] > 2 * losses['none']"),
+        claims.Claim("a name the notebook lacks", "missing > 0"),
+    ]
+    _, _, status, results = chapters.run_notebook(
+        path, dict(os.environ), timeout=60, slow_cell=60, claims=checked
+    )
+    assert status == "ok"
+    assert results == [
+        ("dropout lowers the loss", True, "{'none': 0.5, 'dropout': 0.4}"),
+        ("dropout doubles the loss", False, ""),
+        ("a name the notebook lacks", False, "NameError: name 'missing' is not defined"),
+    ]
