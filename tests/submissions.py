@@ -6,7 +6,9 @@ exercise (`mistake_packs`), so each mistake still loses points on its own exerci
 start (4 s of importing TensorFlow) is shared. That every exercise's points depend on its own
 answer only is checked twice: every exercise without a mistake in a pack keeps its points, and a
 solution with one exercise left as the student notebook has it (``without-<exercise>``) loses
-that exercise's points and no other.
+that exercise's points and no other. The chapter's equivalent answers (``EQUIVALENTS`` in the
+same file: right answers in another form) are packed the same way, beside the solution's other
+answers (``equivalent-<n>``), and must get full marks.
 """
 
 from __future__ import annotations
@@ -38,6 +40,25 @@ def mistakes_of(chapter: str) -> dict[str, tuple[str, str]]:
             "wrong answers there (CONTRIBUTING.md, 'Tests that discriminate')"
         )
     return importlib.import_module(f"tests.mistakes.{chapter}").MISTAKES
+
+
+def equivalents_of(chapter: str) -> dict[str, tuple[str, str]]:
+    """The chapter's right answers in another form than the solution's: ``{name: (answer grade
+    id, source)}``; none when its mistakes file has no ``EQUIVALENTS``."""
+    mistakes_of(chapter)
+    return getattr(importlib.import_module(f"tests.mistakes.{chapter}"), "EQUIVALENTS", {})
+
+
+def equivalent_packs(chapter: str) -> list[dict[str, tuple[str, str]]]:
+    """The chapter's equivalent answers in packs, each with at most one per exercise."""
+    answers = equivalents_of(chapter)
+    return packs_of(answers, largest=len(code_exercises(chapter))) if answers else []
+
+
+def equivalent_student(chapter: str, name: str) -> str:
+    """The student id of the pack of `equivalent_packs` that holds the answer ``name``."""
+    index = next(i for i, pack in enumerate(equivalent_packs(chapter)) if name in pack)
+    return f"equivalent-{index + 1}"
 
 
 def mistake_packs(chapter: str) -> list[dict[str, tuple[str, str]]]:
@@ -92,14 +113,19 @@ def without_student(exercise: str) -> str:
 
 
 def honest(chapter: str) -> dict[str, nbformat.NotebookNode]:
-    """The blank notebook, the solution, each pack of mistakes and each exercise left blank."""
+    """The blank notebook, the solution, each pack of mistakes or of equivalent answers, and each
+    exercise left blank."""
     solved = answers_of(read(solution_path(chapter)))
-    unknown = {cell for cell, _ in mistakes_of(chapter).values()} - set(solved)
+    named = [*mistakes_of(chapter).values(), *equivalents_of(chapter).values()]
+    unknown = {cell for cell, _ in named} - set(solved)
     assert not unknown, f"tests/mistakes/{chapter}.py names unknown answer cells {unknown}"
     students = {"blank": submission(chapter, {}), "solution": submission(chapter, solved)}
     for index, pack in enumerate(mistake_packs(chapter)):
         wrong = {cell: source for cell, source in pack.values()}
         students[pack_student(index)] = submission(chapter, {**solved, **wrong})
+    for index, pack in enumerate(equivalent_packs(chapter)):
+        other_form = {cell: source for cell, source in pack.values()}
+        students[f"equivalent-{index + 1}"] = submission(chapter, {**solved, **other_form})
     for exercise in code_exercises(chapter):
         answered = {cell: source for cell, source in solved.items() if cell != exercise}
         students[without_student(exercise)] = submission(chapter, answered)

@@ -1,6 +1,7 @@
 """Grading self-test: the blank notebook scores 0, the solutions full marks, each known mistake
 loses points on its own exercise while the exercises without a mistake in its submission keep
-theirs, and an exercise left blank costs its own points and no other.
+theirs, an exercise left blank costs its own points and no other, and each answer that differs
+from the solution in form only (``EQUIVALENTS`` of tests/mistakes/<chapter>.py) gets full marks.
 
 Every chapter's submissions are graded as one class by ``course grade --jobs 2``, as an instructor
 grades them (in the sandbox, demonstrations skipped, the tests in the checker), once per
@@ -15,6 +16,7 @@ import pytest
 
 from tests.notebooks import (
     CHAPTER_IDS,
+    answers_of,
     exercise_of,
     grade_cells,
     read,
@@ -22,6 +24,8 @@ from tests.notebooks import (
 )
 from tests.submissions import (
     code_exercises,
+    equivalent_student,
+    equivalents_of,
     mistake_packs,
     mistakes_of,
     pack_of,
@@ -29,6 +33,7 @@ from tests.submissions import (
 )
 
 MISTAKE_CASES = [(chapter, name) for chapter in CHAPTER_IDS for name in mistakes_of(chapter)]
+EQUIVALENT_CASES = [(chapter, name) for chapter in CHAPTER_IDS for name in equivalents_of(chapter)]
 EXERCISE_CASES = [(chapter, name) for chapter in CHAPTER_IDS for name in code_exercises(chapter)]
 
 
@@ -108,3 +113,19 @@ def test_an_exercise_left_blank_costs_its_own_points_and_no_other(chapter, exerc
         for cell in autograded_cells(chapter)
     }
     assert {grade_id: got[grade_id] for grade_id in expected} == expected
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(("chapter", "name"), EQUIVALENT_CASES)
+def test_each_equivalent_answer_replaces_an_answer_of_the_solution(chapter, name):
+    cell, source = equivalents_of(chapter)[name]
+    solved = answers_of(read(solution_path(chapter)))
+    assert cell in solved and source.strip() != solved[cell].strip()
+
+
+@pytest.mark.parametrize(("chapter", "name"), EQUIVALENT_CASES)
+def test_an_equivalent_answer_gets_full_marks(chapter, name, scores):
+    got = scores[equivalent_student(chapter, name)]
+    assert {cell.grade_id: got[cell.grade_id] for cell in autograded_cells(chapter)} == {
+        cell.grade_id: cell.points for cell in autograded_cells(chapter)
+    }

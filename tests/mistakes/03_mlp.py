@@ -396,3 +396,44 @@ def make_deep_mlp():
         ),
     }
 )
+
+# Answers that differ from the solution in form, not in what they compute: each gets full marks.
+EQUIVALENTS = {
+    "wide_mlp_activation_layers": (
+        "ex03_wide_mlp",
+        """
+def make_wide_mlp():
+return keras.Sequential([
+    keras.Input(shape=(28, 28)),
+    layers.Reshape((784,)),
+    layers.Dense(1500),
+    layers.ReLU(),
+    layers.Dense(10),
+    layers.Activation("softmax"),
+])
+""",
+    ),
+    "deep_mlp_relu_layers_around_dropout": (
+        "ex03_deep_mlp",
+        """
+def make_deep_mlp():
+return keras.Sequential([
+    keras.Input(shape=(28, 28)),
+    layers.Reshape((28, 28, 1)),
+    layers.RandomTranslation(0.05, 0.05, fill_mode="constant"),
+    layers.Flatten(),
+    layers.Dense(512),
+    layers.ReLU(),
+    layers.Dropout(0.2),
+    layers.Dense(256),
+    layers.Dropout(0.2),
+    layers.ReLU(),
+    layers.Dense(128),
+    layers.Activation("relu"),
+    layers.Dropout(0.2),
+    layers.Dense(10),
+    layers.Softmax(),
+])
+""",
+    ),
+}

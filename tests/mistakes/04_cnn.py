@@ -330,3 +330,20 @@ def make_classic_cnn():
         ),
     }
 )
+
+# Answers that differ from the solution in form, not in what they compute: each gets full marks.
+EQUIVALENTS = {
+    "classic_cnn_functional_relu_after_the_pooling_and_the_dropout": (
+        "ex04_classic_cnn",
+        """
+def make_classic_cnn():
+images = keras.Input(shape=(28, 28))
+x = layers.Reshape((28, 28, 1))(images)
+x = layers.ReLU()(layers.MaxPooling2D(2)(layers.Conv2D(32, 5, padding="same")(x)))
+x = layers.Conv2D(64, 5, padding="same")(x)
+x = layers.Flatten()(layers.MaxPooling2D(2)(layers.Activation("relu")(x)))
+x = layers.ReLU()(layers.Dropout(0.5)(layers.Dense(1024)(x)))
+return keras.Model(images, layers.Softmax()(layers.Dense(10)(x)))
+""",
+    ),
+}

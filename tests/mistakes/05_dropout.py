@@ -179,3 +179,18 @@ def make_regularised_mlp():
         ),
     }
 )
+
+# Answers that differ from the solution in form, not in what they compute: each gets full marks.
+EQUIVALENTS = {
+    "regularised_mlp_l1l2_and_relu_layer": (
+        "ex05_regularised_mlp",
+        """
+def make_regularised_mlp():
+return keras.Sequential([
+    keras.Input(shape=(28, 28)), layers.Flatten(), layers.Dropout(0.2),
+    layers.Dense(800, kernel_regularizer=keras.regularizers.L1L2(l2=1e-4)),
+    layers.Dropout(0.5), layers.ReLU(), layers.Dense(10), layers.Softmax(),
+])
+""",
+    ),
+}

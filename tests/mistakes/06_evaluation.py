@@ -294,3 +294,28 @@ def make_small_cnn():
         ),
     }
 )
+
+# Answers that differ from the solution in form, not in what they compute: each gets full marks.
+EQUIVALENTS = {
+    "small_cnn_relu_layers_before_and_after_the_pooling": (
+        "ex06_small_cnn",
+        """
+def make_small_cnn():
+return keras.Sequential(
+    [
+        keras.Input(shape=(28, 28)),
+        layers.Reshape((28, 28, 1)),
+        layers.Conv2D(16, 3, padding="same"),
+        layers.Activation("relu"),
+        layers.MaxPooling2D(2),
+        layers.Conv2D(32, 3, padding="same"),
+        layers.MaxPooling2D(2),
+        layers.ReLU(),
+        layers.Flatten(),
+        layers.Dense(10),
+        layers.Activation("softmax"),
+    ]
+)
+""",
+    ),
+}

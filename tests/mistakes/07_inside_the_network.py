@@ -252,3 +252,17 @@ def make_deep_mlp(activation="relu"):
         ),
     }
 )
+
+# Answers that differ from the solution in form, not in what they compute: each gets full marks.
+EQUIVALENTS = {
+    "deep_mlp_activation_layers": (
+        "ex07_deep_mlp",
+        """
+def make_deep_mlp(activation="relu"):
+stack = [keras.Input(shape=(28, 28)), layers.Flatten()]
+for _ in range(6):
+    stack += [layers.Dense(64), layers.Activation(activation)]
+return keras.Sequential(stack + [layers.Dense(10), layers.Softmax()])
+""",
+    ),
+}
