@@ -20,7 +20,7 @@ import nbformat
 import pytest
 
 from course_grading import processes, sandbox
-from tests.notebooks import ROOT
+from tests.notebooks import ROOT, TINY, solution_path, student_path
 
 COURSE_BIN = Path(sys.executable).parent / "course"
 SECRET = ("DIGITS_GRADER_SECRET", "s3cr3t-of-the-grader")  # in every run's environment
@@ -65,10 +65,14 @@ def run_course(
     return result
 
 
-def make_course(folder: Path) -> Path:
+def make_course(folder: Path, *, tiny: bool = False) -> Path:
+    """A copy of the course in ``folder``; with ``tiny``, the chapter `tests.notebooks.TINY` too."""
     shutil.copytree(ROOT / "solutions", folder / "solutions")
     shutil.copytree(ROOT / "chapters", folder / "chapters")
     shutil.copy(ROOT / "nbgrader_config.py", folder)
+    if tiny:
+        shutil.copytree(solution_path(TINY).parent, folder / "solutions" / TINY)
+        shutil.copytree(student_path(TINY).parent, folder / "chapters" / TINY)
     return folder
 
 

@@ -1,9 +1,21 @@
-"""Reading the course's notebooks: chapters, their nbgrader cells and the markers inside them."""
+"""Reading the course's notebooks: chapters, their nbgrader cells and the markers inside them.
+
+Besides the course's chapters there is `TINY`, a chapter for the grader's plumbing tests (shards,
+zip input, the exchange, the sandbox's defences) that needs NumPy only, so that its kernels start
+in a second: its source is in tests/tiny_course/, its student notebook is generated on first use.
+"""
 
 from __future__ import annotations
 
 import ast
+import atexit
+import functools
+import os
 import re
+import shutil
+import subprocess
+import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,17 +28,42 @@ CHAPTER_IDS = sorted(
     path.name for path in (ROOT / "solutions").glob("[0-9][0-9]_*") if path.is_dir()
 )
 
+TINY = "00_tiny"
+TINY_COURSE = ROOT / "tests" / "tiny_course"
+
 SOLUTION_BLOCK = re.compile(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", re.DOTALL)
 HIDDEN_BLOCK = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.DOTALL)
 GRADE_SUFFIXES = ("_tests", "_hidden")
 
 
 def solution_path(chapter: str) -> Path:
-    return ROOT / "solutions" / chapter / f"{chapter}.ipynb"
+    root = TINY_COURSE if chapter == TINY else ROOT
+    return root / "solutions" / chapter / f"{chapter}.ipynb"
 
 
 def student_path(chapter: str) -> Path:
+    if chapter == TINY:
+        return tiny_student_folder() / f"{chapter}.ipynb"
     return ROOT / "chapters" / chapter / f"{chapter}.ipynb"
+
+
+@functools.cache
+def tiny_student_folder() -> Path:
+    """The folder of `TINY`'s student notebook, generated (as `make release` does) once per
+    process into a temporary course."""
+    folder = Path(tempfile.mkdtemp(prefix="tiny-release-"))
+    atexit.register(shutil.rmtree, folder, True)
+    shutil.copytree(TINY_COURSE / "solutions", folder / "solutions")
+    shutil.copy(ROOT / "nbgrader_config.py", folder)
+    nbgrader_command = Path(sys.executable).parent / "nbgrader"
+    subprocess.run(
+        [nbgrader_command, "generate_assignment", TINY, "--force", "--no-db", "--log-level=ERROR"],
+        cwd=folder,
+        env={**os.environ, "PATH": f"{nbgrader_command.parent}{os.pathsep}{os.environ['PATH']}"},
+        check=True,
+        capture_output=True,
+    )
+    return folder / "chapters" / TINY
 
 
 def read(path: Path) -> nbformat.NotebookNode:

@@ -1,4 +1,7 @@
-"""`course grade`: a class of chapter-01 submissions, good and bad, graded once in the sandbox.
+"""`course grade`: a class of submissions, good and bad, graded once in the sandbox.
+
+The chapter is `tests.notebooks.TINY` (NumPy only: its kernels start in a second), in a copy of the
+course, whose other chapters' notebooks a submission may be sent as by mistake.
 
 One module-scoped batch holds a correct and a blank notebook and one submission per way to go
 wrong (corrupt JSON, another chapter, an infinite loop, a function that loops when it is called,
@@ -40,6 +43,7 @@ from tests.course_support import (
 )
 from tests.notebooks import (
     ROOT,
+    TINY,
     answers_of,
     exercise_of,
     grade_cells,
@@ -51,8 +55,10 @@ from tests.notebooks import (
     submission,
 )
 
-CHAPTER = "01_data_and_baseline"
-TIMEOUT = 20  # seconds per cell: chapter 01's slowest cell takes a few, even with 2 jobs
+CHAPTER = TINY
+# The tiny chapter and its kernels share a worker with test_resources.py: no two runs of it at once.
+SHARES_A_WORKER_WITH = TINY
+TIMEOUT = 10  # seconds per cell: the tiny chapter's slowest cell (matplotlib's import) takes one
 LINGERING = "317"  # seconds a submission's background process sleeps: its mark in the process table
 SOLVED = answers_of(read(solution_path(CHAPTER)))
 AUTO_CELLS = [cell for cell in grade_cells(read(solution_path(CHAPTER))) if cell.kind == "code"]
@@ -92,7 +98,7 @@ def guarded(code: str) -> str:
     return f"\ntry:\n{body}\nexcept Exception:\n    pass\n"
 
 
-def attack(code: str, answer: str = "ex01_one_hot") -> nbformat.NotebookNode:
+def attack(code: str, answer: str = "ex00_one_hot") -> nbformat.NotebookNode:
     """The solved notebook with ``code`` appended to one answer cell."""
     return solved_with(**{answer: SOLVED[answer] + guarded(code)})
 
@@ -144,58 +150,58 @@ subprocess.Popen(["sleep", "{LINGERING}"], start_new_session=True)
         "corrupt": ('{"cells": [', "corrupt", 0),
         "wrong-chapter": (other_chapter, "wrong-notebook", 0),
         "infinite-loop": (
-            solved_with(ex01_one_hot="while True:\n    pass\n"),
+            solved_with(ex00_one_hot="while True:\n    pass\n"),
             "timeout",
-            FULL - points_of("ex01_one_hot"),
+            FULL - points_of("ex00_one_hot"),
         ),
         # loops only when called: in the student's kernel's visible test, then in each of the
         # checker's calls, which the grader interrupts at the cell's time limit
         "loops-when-called": (
             solved_with(
-                ex01_one_hot="def one_hot(labels, num_classes=10):\n    while True:\n        pass\n"
+                ex00_one_hot="def one_hot(labels, num_classes=10):\n    while True:\n        pass\n"
             ),
             "timeout",
-            FULL - points_of("ex01_one_hot"),
+            FULL - points_of("ex00_one_hot"),
         ),
         "memory-hog": (
             solved_with(
-                ex01_one_hot=SOLVED["ex01_one_hot"].replace(
+                ex00_one_hot=SOLVED["ex00_one_hot"].replace(
                     "def one_hot(labels, num_classes=10):",
                     "def one_hot(labels, num_classes=10):\n"
                     "    hog = [bytearray(2**28) for _ in range(10**4)]",
                 )
             ),
             "error",
-            FULL - points_of("ex01_one_hot"),
+            FULL - points_of("ex00_one_hot"),
         ),
         "os-exit": (
-            solved_with(ex01_minibatches="import os\nos._exit(1)\n"),
+            solved_with(ex00_minibatches="import os\nos._exit(1)\n"),
             "error",
-            FULL - points_of("ex01_minibatches"),
+            FULL - points_of("ex00_minibatches"),
         ),
         "sys-exit": (
             solved_with(
-                ex01_minibatches=SOLVED["ex01_minibatches"] + "\nimport sys\nsys.exit(0)\n"
+                ex00_minibatches=SOLVED["ex00_minibatches"] + "\nimport sys\nsys.exit(0)\n"
             ),
             "graded",
             FULL,
         ),
-        "deleted-test": (without_cell("ex01_one_hot_tests"), "missing-cells", FULL),
+        "deleted-test": (without_cell("ex00_one_hot_tests"), "missing-cells", FULL),
         "edited-test": (
-            with_test_cell("ex01_one_hot_tests", "pass\n", ex01_one_hot=WRONG_ONE_HOT),
+            with_test_cell("ex00_one_hot_tests", "pass\n", ex00_one_hot=WRONG_ONE_HOT),
             "tampered",
-            FULL - points_of("ex01_one_hot"),
+            FULL - points_of("ex00_one_hot"),
         ),
         "writes-outside": (attack(write), "graded", FULL),
         "reads-solutions": (
-            solved_with(ex01_one_hot=BLANK_ONE_HOT + guarded(steal)),
+            solved_with(ex00_one_hot=BLANK_ONE_HOT + guarded(steal)),
             "graded",
-            FULL - points_of("ex01_one_hot"),
+            FULL - points_of("ex00_one_hot"),
         ),
         "opens-gradebook": (attack(rewrite), "graded", FULL),
         "stderr": (
             solved_with(
-                ex01_one_hot=SOLVED["ex01_one_hot"].replace(
+                ex00_one_hot=SOLVED["ex00_one_hot"].replace(
                     "def one_hot(labels, num_classes=10):",
                     "def one_hot(labels, num_classes=10):\n"
                     "    import sys\n    print('one_hot: converting', file=sys.stderr)",
@@ -248,7 +254,7 @@ def leaked_checkers() -> list[list[str]]:
 
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory):
-    course = make_course(tmp_path_factory.mktemp("course"))
+    course = make_course(tmp_path_factory.mktemp("course"), tiny=True)
     outside = tmp_path_factory.mktemp("outside")
     inbox = tmp_path_factory.mktemp("submissions")
     server = socketserver.TCPServer(("127.0.0.1", 0), Listener)
@@ -257,7 +263,7 @@ def batch(tmp_path_factory):
     for student, (notebook, _, _) in cases.items():
         write_submission(inbox, student, notebook)
     (inbox / "notes.txt").write_text("a stray file: it must still be reported")
-    before = tree_digest(course)
+    before, solutions_before = tree_digest(course), tree_digest(ROOT / "solutions")
     result = run_course(
         "grade", CHAPTER, inbox, "--jobs", 2, "--timeout", TIMEOUT, cwd=course, check=False
     )
@@ -273,6 +279,7 @@ def batch(tmp_path_factory):
         "cases": cases,
         "result": result,
         "before": before,
+        "solutions_before": solutions_before,
         "grades": read_grades(course / "grades.csv"),
         "scores": gradebook_scores(course),
     }
@@ -332,7 +339,7 @@ def test_the_gradebook_holds_every_row_with_per_cell_scores(batch):
     }
     assert scores["solution"] == {
         **{cell.grade_id: cell.points for cell in AUTO_CELLS},
-        "q01_what_accuracy_hides": 0,
+        "q00_why_odd_sizes": 0,
     }
 
 
@@ -355,7 +362,7 @@ def test_no_submission_changed_a_file_outside_its_temporary_course(batch):
         for name, digest in batch["before"].items()
         if name.split("/")[0] not in produced
     }
-    assert tree_digest(ROOT / "solutions") == tree_digest(course / "solutions")
+    assert tree_digest(ROOT / "solutions") == batch["solutions_before"]
     # The gradebook holds what the grader recorded, nothing a kernel wrote (opens-gradebook
     # sets every auto_score it can reach to 99).
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
@@ -384,7 +391,7 @@ def test_no_process_of_a_submission_outlives_the_run(batch):
 def test_feedback_shows_points_and_messages_but_no_hidden_test(batch):
     course = batch["course"]
     hidden = hidden_test_lines(read(solution_path(CHAPTER)))
-    assert hidden, "chapter 01 has hidden tests to hide"
+    assert hidden, "the chapter has hidden tests to hide"
     autograded = (course / "autograded" / "blank" / CHAPTER / f"{CHAPTER}.ipynb").read_text()
     assert any(line in autograded for line in hidden), "nbgrader's notebook holds hidden tests"
     graded = [s for s, row in batch["grades"].items() if row["status"] not in ("corrupt",)]
@@ -490,14 +497,14 @@ def test_a_class_graded_in_three_shards_merges_to_what_one_run_gives(tmp_path):
     students = {
         "solution": solved_with(),
         "blank": submission(CHAPTER, {}),
-        "wrong": solved_with(ex01_one_hot=WRONG_ONE_HOT),
+        "wrong": solved_with(ex00_one_hot=WRONG_ONE_HOT),
         "corrupt": '{"cells": [',
     }
     for student, notebook in students.items():
         write_submission(inbox, student, notebook)
-    single = make_course(tmp_path / "single")
+    single = make_course(tmp_path / "single", tiny=True)
     run_course("grade", CHAPTER, inbox, "--timeout", TIMEOUT, "--jobs", 2, cwd=single)
-    sharded = make_course(tmp_path / "sharded")
+    sharded = make_course(tmp_path / "sharded", tiny=True)
     folders = [tmp_path / f"shard-{k}" for k in (1, 2, 3)]
     for k, folder in enumerate(folders, start=1):
         shard = ["--shard", f"{k}/3", "--shard-dir", folder]
@@ -520,15 +527,15 @@ def test_without_user_namespaces_the_report_says_so_and_limits_still_hold(tmp_pa
         "kernel does not allow non-privileged user namespaces.' >&2\nexit 1\n"
     )
     (fake / "bwrap").chmod(0o755)
-    course = make_course(tmp_path / "course")
+    course = make_course(tmp_path / "course", tiny=True)
     inbox = tmp_path / "inbox"
     inbox.mkdir()
-    hog = SOLVED["ex01_one_hot"].replace(
+    hog = SOLVED["ex00_one_hot"].replace(
         "def one_hot(labels, num_classes=10):",
         "def one_hot(labels, num_classes=10):\n    hog = [bytearray(2**28) for _ in range(10**4)]",
     )
     write_submission(
-        inbox, "greedy", solved_with(ex01_one_hot=hog, ex01_minibatches="while True:\n    pass\n")
+        inbox, "greedy", solved_with(ex00_one_hot=hog, ex00_minibatches="while True:\n    pass\n")
     )
     result = run_course("grade", CHAPTER, inbox, "--timeout", TIMEOUT, cwd=course, path=fake)
     first = result.stdout.splitlines()[0]
@@ -537,7 +544,7 @@ def test_without_user_namespaces_the_report_says_so_and_limits_still_hold(tmp_pa
     row = read_grades(course / "grades.csv")["greedy"]
     assert (row["status"], float(row["score"])) == (
         "error",
-        FULL - points_of("ex01_one_hot") - points_of("ex01_minibatches"),
+        FULL - points_of("ex00_one_hot") - points_of("ex00_minibatches"),
     )
     assert "MemoryError" in row["reason"] and f"over {TIMEOUT} s" in row["reason"]
 
@@ -548,14 +555,14 @@ def test_probe_sandbox_names_a_missing_bubblewrap():
 
 
 def test_an_unknown_chapter_is_refused_with_the_known_ones(tmp_path):
-    course = make_course(tmp_path / "course")
+    course = make_course(tmp_path / "course", tiny=True)
     result = run_course("grade", "09_nothing", tmp_path, cwd=course, check=False)
     assert result.returncode == 2
     assert "unknown chapter '09_nothing'" in result.stderr and CHAPTER in result.stderr
 
 
 def test_a_missing_submissions_folder_is_refused(tmp_path):
-    course = make_course(tmp_path / "course")
+    course = make_course(tmp_path / "course", tiny=True)
     result = run_course("grade", CHAPTER, tmp_path / "nowhere", cwd=course, check=False)
     assert result.returncode == 2 and "no such submissions folder" in result.stderr
 
@@ -567,7 +574,7 @@ def test_course_outside_a_course_directory_says_what_to_do(tmp_path):
 
 def test_the_workshop_exchange_round_trip(tmp_path):
     """Release to an exchange, two students fetch and submit, collect, grade, return feedback."""
-    course = make_course(tmp_path / "course")
+    course = make_course(tmp_path / "course", tiny=True)
     exchange = tmp_path / "exchange"
     exchange.mkdir()
     run_course("release", CHAPTER, "--exchange", exchange, cwd=course)

@@ -1,4 +1,4 @@
-"""`course grade`: chapter-02 submissions that go over a kernel's limits, beside correct ones.
+"""`course grade`: tiny-chapter submissions that go over a kernel's limits, beside correct ones.
 
 One `course grade --jobs 2` run with small limits (``--disk 64 --processes 64``, 4 GiB of
 memory): blank notebooks that write more than the bytes allowed into their folder, into ``/tmp``,
@@ -23,14 +23,14 @@ from tests.course_support import (
     running_commands,
     write_submission,
 )
-from tests.notebooks import answers_of, grade_cells, read, solution_path, submission
+from tests.notebooks import TINY, answers_of, grade_cells, read, solution_path, submission
 
-CHAPTER = "02_linear_classifier"
+CHAPTER = TINY
 SOLVED = answers_of(read(solution_path(CHAPTER)))
 FULL = sum(cell.points for cell in grade_cells(read(solution_path(CHAPTER))) if cell.kind == "code")
-# Graded in the worker that grades the chapter-02 class (tests/conftest.py), so no other run of
-# chapter 02 makes cgroups while this one's are counted.
-SHARES_A_WORKER_WITH = CHAPTER
+# Graded in the worker that runs test_course_grade.py (tests/conftest.py), so no other run of the
+# tiny chapter makes cgroups while this one's are counted.
+SHARES_A_WORKER_WITH = TINY
 DISK_MIB, PROCESSES = 64, 64
 SLEEP = "293"  # seconds the forked children sleep: their mark in the process table
 
@@ -51,7 +51,7 @@ BELOW_SOCKETS = (
 )
 SPREAD = """
 import subprocess, sys, time
-hold = "data = bytearray(800 * 2**20); import time; time.sleep(30)"
+hold = "data = b'x' * (800 * 2**20); import time; time.sleep(30)"  # pages written: counted
 children = [subprocess.Popen([sys.executable, "-c", hold]) for _ in range(6)]
 time.sleep(15)
 """
@@ -76,29 +76,29 @@ def resource_submissions() -> dict[str, tuple[object, str]]:
     return {
         "correct-a": (submission(CHAPTER, SOLVED), "graded", ""),
         "correct-b": (submission(CHAPTER, SOLVED), "graded", ""),
-        "fills-folder": (submission(CHAPTER, {"ex02_softmax": fills("'big.bin'")}), "error", disk),
+        "fills-folder": (submission(CHAPTER, {"ex00_one_hot": fills("'big.bin'")}), "error", disk),
         "fills-tmp": (
-            submission(CHAPTER, {"ex02_softmax": fills("'/tmp/big.bin'")}),
+            submission(CHAPTER, {"ex00_one_hot": fills("'/tmp/big.bin'")}),
             "error",
             disk,
         ),
         "fills-sockets": (
-            submission(CHAPTER, {"ex02_softmax": "import json, sys\n" + fills(SOCKETS)}),
+            submission(CHAPTER, {"ex00_one_hot": "import json, sys\n" + fills(SOCKETS)}),
             "error",
             disk,
         ),
         "fills-below-sockets": (
-            submission(CHAPTER, {"ex02_softmax": "import json, sys\n" + fills(BELOW_SOCKETS)}),
+            submission(CHAPTER, {"ex00_one_hot": "import json, sys\n" + fills(BELOW_SOCKETS)}),
             "error",
             disk,
         ),
         "forks": (
-            submission(CHAPTER, {"ex02_softmax": FORK}),
+            submission(CHAPTER, {"ex00_one_hot": FORK}),
             "error",
             f"started more than {PROCESSES} processes (processes)",
         ),
         "spreads-memory-over-children": (
-            submission(CHAPTER, {"ex02_softmax": SPREAD}),
+            submission(CHAPTER, {"ex00_one_hot": SPREAD}),
             "error",
             "used more than 4 GiB of memory (memory_gib)",
         ),
@@ -113,7 +113,7 @@ def our_cgroups() -> list[Path]:
 
 @pytest.fixture(scope="module")
 def over_limits(tmp_path_factory):
-    course = make_course(tmp_path_factory.mktemp("resources-course"))
+    course = make_course(tmp_path_factory.mktemp("resources-course"), tiny=True)
     inbox = tmp_path_factory.mktemp("resources-submissions")
     cases = resource_submissions()
     for student, (notebook, _, _) in cases.items():
