@@ -14,6 +14,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from course_utils.data import as_images
+from course_utils.training import calibration_bins
 
 
 def _new_figure(width: float, height: float) -> Figure:
@@ -340,6 +341,86 @@ def mistakes_gallery(
         f"{len(wrong)} mistakes among {len(images):,} digits (true→predicted, confidence){shown}",
         fontsize=9,
     )
+    return fig
+
+
+def reliability_diagram(labels, probabilities, *, n_bins: int = 10) -> Figure:
+    """Draw a reliability diagram: each bin's accuracy against its mean confidence, and its size.
+
+    Introduced in chapter 06. The digits are sorted into ``n_bins`` bins of equal width by the
+    probability of the top class (`course_utils.training.calibration_bins`). The upper panel
+    plots, for each bin that holds digits, the fraction right against the mean confidence, with
+    the diagonal on which a calibrated model lies (below it: more confident than accurate). The
+    lower panel counts the digits of each bin on a logarithmic axis, so that a bin of three
+    digits, whose accuracy can only be 0, 1/3, 2/3 or 1, shows beside one of nine hundred: a
+    confident network puts most digits in the last bin, where its gap is small on this scale but
+    weighs most.
+
+    Parameters
+    ----------
+    labels : array of shape (n,)
+        True classes, integers.
+    probabilities : array of shape (n, k), or a mapping of names to such arrays
+        Class probabilities of one model, or of several models on the same digits (one curve
+        and one set of bars each, named in the legend).
+    n_bins : int
+        How many bins of width ``1 / n_bins``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Two axes sharing the confidence axis: accuracy per bin above, digits per bin below.
+
+    Raises
+    ------
+    ValueError
+        If the mapping is empty, or an array is not as `calibration_bins` needs it (the message
+        names the model).
+    TypeError
+        If ``labels`` are not integers or a model's name is not a string.
+    """
+    if isinstance(probabilities, dict):
+        models = probabilities
+    elif hasattr(probabilities, "items"):
+        models = dict(probabilities.items())
+    else:
+        models = {"model": probabilities}
+    if not models:
+        raise ValueError("probabilities is an empty mapping: give at least one model")
+    tables = {}
+    for name, values in models.items():
+        if not isinstance(name, str):
+            raise TypeError(f"model names must be strings; got {name!r}")
+        try:
+            tables[name] = calibration_bins(labels, values, n_bins=n_bins)
+        except ValueError as error:
+            raise ValueError(f"{name}: {error}") from None
+    fig = _new_figure(5.5, 6.0)
+    top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[3, 1.4])
+    top.plot([0, 1], [0, 1], color="grey", linestyle=":", label="calibrated")
+    width = 0.9 / (n_bins * len(tables))
+    for index, (name, table) in enumerate(tables.items()):
+        filled = table[table["digits"] > 0]
+        colour = f"C{index}"
+        top.plot(filled["confidence"], filled["accuracy"], marker="o", color=colour, label=name)
+        bottom.bar(
+            filled["low"] + (0.05 + index + 0.5) * width,
+            filled["digits"],
+            width=width,
+            color=colour,
+        )
+    top.set_ylabel("accuracy in the bin")
+    top.set_ylim(0, 1.02)
+    top.grid(alpha=0.3)
+    top.legend(loc="upper left")
+    bottom.set_yscale("log")
+    bottom.set_ylabel("digits in the bin")
+    bottom.set_xlabel("confidence: probability of the top class")
+    bottom.set_xlim(0, 1)
+    bottom.set_xticks(np.linspace(0, 1, n_bins + 1) if n_bins <= 20 else np.linspace(0, 1, 11))
+    bottom.grid(alpha=0.3, axis="y")
+    count = len(np.asarray(labels))
+    fig.suptitle(f"reliability diagram: {count:,} digits in {n_bins} bins of equal width")
     return fig
 
 

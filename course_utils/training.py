@@ -155,3 +155,106 @@ def evaluate(model, x, y) -> dict[str, float]:
     Introduced in chapter 02.
     """
     return model.evaluate(x, y, verbose=0, return_dict=True)
+
+
+def calibration_bins(labels, probabilities, *, n_bins: int = 10) -> pd.DataFrame:
+    """Sort digits into bins of equal width by the confidence of their top class.
+
+    Introduced in chapter 06. A model's *confidence* in a digit is the probability of its top
+    class; the digit counts as right when that class is its label. The interval from 0 to 1 is
+    cut into ``n_bins`` bins of equal width, and each digit goes to the bin of its confidence, as
+    `sklearn.calibration.calibration_curve` with ``strategy="uniform"`` sorts them (a confidence
+    on a boundary goes to the lower bin), which computes each bin's mean confidence and accuracy
+    here. The table also counts the digits of every bin, which the curve leaves out: confident
+    networks put most digits in the last bin and a handful in each of the others. A calibrated
+    model's accuracy in each bin equals its mean confidence there.
+
+    Parameters
+    ----------
+    labels : array of shape (n,)
+        True classes, integers from 0 to k - 1.
+    probabilities : array of shape (n, k)
+        Each row a model's class probabilities (what ``model.predict`` or ``predict_proba``
+        returns), not logits and not predicted classes.
+    n_bins : int
+        How many bins of width ``1 / n_bins``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per bin, all ``n_bins`` of them, with columns ``low`` and ``high`` (the bin's
+        bounds), ``digits`` (how many digits it holds), ``confidence`` (their mean confidence)
+        and ``accuracy`` (the fraction of them that are right); the last two are NaN in an
+        empty bin.
+
+    Raises
+    ------
+    ValueError
+        If the shapes do not match, ``probabilities`` are not probabilities (values outside
+        [0, 1], rows that do not add up to 1), there are no digits, a label is outside 0 to k - 1,
+        or ``n_bins`` is not a positive int.
+    TypeError
+        If ``labels`` are not integers.
+
+    Examples
+    --------
+    >>> table = calibration_bins([0, 1, 1], [[0.95, 0.05], [0.3, 0.7], [0.62, 0.38]], n_bins=5)
+    >>> table[table["digits"] > 0].round(3).to_dict("list")  # doctest: +NORMALIZE_WHITESPACE
+    {'low': [0.6, 0.8], 'high': [0.8, 1.0], 'digits': [2, 1], 'confidence': [0.66, 0.95],
+     'accuracy': [0.5, 1.0]}
+    """
+    import numpy as np
+    from sklearn.calibration import calibration_curve
+
+    labels = np.asarray(labels)
+    probabilities = np.asarray(probabilities, dtype=float)
+    if isinstance(n_bins, bool) or not isinstance(n_bins, int) or n_bins < 1:
+        raise ValueError(f"n_bins must be a positive int; got {n_bins!r}")
+    if probabilities.ndim != 2 or probabilities.shape[1] < 2:
+        raise ValueError(
+            "probabilities must have shape (n, num_classes), one row of class probabilities per "
+            f"digit; got shape {probabilities.shape}. Pass model.predict(x), not the predicted "
+            "classes."
+        )
+    if labels.ndim != 1 or len(labels) != len(probabilities):
+        raise ValueError(
+            f"labels must have shape ({len(probabilities)},), one per row of probabilities; got "
+            f"{labels.shape}"
+        )
+    if len(labels) == 0:
+        raise ValueError("there are no digits to sort into bins")
+    if not np.issubdtype(labels.dtype, np.integer):
+        raise TypeError(f"labels must be integer classes; got dtype {labels.dtype}")
+    num_classes = probabilities.shape[1]
+    if labels.min() < 0 or labels.max() >= num_classes:
+        raise ValueError(f"labels must be classes from 0 to {num_classes - 1}")
+    if (
+        not np.isfinite(probabilities).all()
+        or probabilities.min() < -1e-6
+        or probabilities.max() > 1 + 1e-6
+        or not np.allclose(probabilities.sum(axis=1), 1, atol=1e-3)
+    ):
+        raise ValueError(
+            "probabilities must lie in [0, 1] and each row add up to 1: pass a softmax's "
+            "output, not logits"
+        )
+    confidence = probabilities.max(axis=1).clip(0, 1)
+    correct = (probabilities.argmax(axis=1) == labels).astype(int)
+    accuracy, mean_confidence = calibration_curve(
+        correct, confidence, n_bins=n_bins, strategy="uniform"
+    )
+    edges = np.linspace(0.0, 1.0, n_bins + 1)
+    # calibration_curve's own rule for "uniform" bins, to count the digits it averages over.
+    digits = np.bincount(np.searchsorted(edges[1:-1], confidence), minlength=n_bins)
+    table = pd.DataFrame(
+        {
+            "low": edges[:-1],
+            "high": edges[1:],
+            "digits": digits,
+            "confidence": np.nan,
+            "accuracy": np.nan,
+        }
+    )
+    table.loc[digits > 0, "confidence"] = mean_confidence
+    table.loc[digits > 0, "accuracy"] = accuracy
+    return table
