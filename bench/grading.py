@@ -13,8 +13,9 @@ each way and the speed-up. The target is at most 8 s per submission with ``--job
 from __future__ import annotations
 
 import argparse
-import importlib
+import copy
 import os
+import runpy
 import shutil
 import subprocess
 import sys
@@ -26,19 +27,39 @@ import nbformat
 import pandas as pd
 
 from course_grading import course as grading_course
+from course_grading.checks import nbgrader_meta
 from course_grading.processes import tool_environment
-from tests.notebooks import ROOT, answers_of, read, solution_path, submission
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def filled_in(release: nbformat.NotebookNode, answers: dict[str, str]) -> nbformat.NotebookNode:
+    """The student notebook ``release`` with the answer cells ``answers`` names replaced."""
+    notebook = copy.deepcopy(release)
+    for cell in notebook.cells:
+        cell.source = answers.get(nbgrader_meta(cell).get("grade_id"), cell.source)
+    return notebook
 
 
 def class_of(chapter: str, copies: int) -> dict[str, nbformat.NotebookNode]:
-    """``copies`` each of the solution, the blank notebook and a typical mistake."""
-    solved = answers_of(read(solution_path(chapter)))
-    mistakes = importlib.import_module(f"tests.mistakes.{chapter}").MISTAKES
+    """``copies`` each of the solution, the blank notebook and a typical mistake.
+
+    The mistake is the first of ``tests/mistakes/<chapter>.py``, read as a data file: the
+    benchmarks do not import the tests.
+    """
+    solution = nbformat.read(ROOT / "solutions" / chapter / f"{chapter}.ipynb", as_version=4)
+    release = nbformat.read(grading_course.release_path(ROOT, chapter), as_version=4)
+    solved = {
+        nbgrader_meta(cell)["grade_id"]: cell.source
+        for cell in solution.cells
+        if nbgrader_meta(cell).get("solution")
+    }
+    mistakes = runpy.run_path(str(ROOT / "tests" / "mistakes" / f"{chapter}.py"))["MISTAKES"]
     cell, wrong = next(iter(mistakes.values()))
     kinds = {
-        "solution": submission(chapter, solved),
-        "blank": submission(chapter, {}),
-        "wrong": submission(chapter, {**solved, cell: wrong}),
+        "solution": filled_in(release, solved),
+        "blank": release,
+        "wrong": filled_in(release, {**solved, cell: wrong}),
     }
     return {f"{kind}-{n:03d}": nb for kind, nb in kinds.items() for n in range(copies)}
 

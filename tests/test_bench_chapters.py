@@ -1,5 +1,6 @@
 """The chapter benchmark's pure helpers (no notebook runs here)."""
 
+import ast
 import os
 from pathlib import Path
 
@@ -104,3 +105,20 @@ def test_claims_are_checked_in_the_notebooks_kernel(tmp_path):
         ("dropout doubles the loss", False, ""),
         ("a name the notebook lacks", False, "NameError: name 'missing' is not defined"),
     ]
+
+
+@pytest.mark.unit
+def test_no_benchmark_imports_the_tests():
+    imported = {
+        (path.name, name)
+        for path in chapters.ROOT.joinpath("bench").rglob("*.py")
+        for node in ast.walk(ast.parse(path.read_text()))
+        for name in (
+            [alias.name for alias in node.names]
+            if isinstance(node, ast.Import)
+            else [node.module or ""]
+            if isinstance(node, ast.ImportFrom)
+            else []
+        )
+    }
+    assert not [(path, name) for path, name in imported if name.split(".")[0] == "tests"]
