@@ -5,13 +5,25 @@ Introduced in chapter 02.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import json
 import math
+import os
+import random
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from course_utils import config
+
+# The folder where `fit` keeps the networks it trained, when set: `course grade` sets it in the
+# checker, where the hidden tests of a class train the same network from the same seed again and
+# again (one folder per run, which no student's kernel can see).
+FIT_CACHE = "COURSE_FIT_CACHE"
 
 
 @dataclass
@@ -140,19 +152,110 @@ def fit(
     if cross_entropy:
         metrics.append(keras.metrics.SparseCategoricalCrossentropy(name="cross_entropy"))
     model.compile(optimizer=chosen, loss="sparse_categorical_crossentropy", metrics=metrics)
-    start = time.perf_counter()
-    history = model.fit(
-        data.x_train,
-        data.y_train,
-        validation_data=(data.x_val, data.y_val),
-        epochs=num_epochs,
-        batch_size=batch_size,
-        verbose=verbose,
-    )
-    seconds = time.perf_counter() - start
-    frame = pd.DataFrame(history.history)
-    frame.index = pd.RangeIndex(1, len(frame) + 1, name="epoch")
-    return TrainingRun(model=model, history=frame, seconds=seconds)
+    settings = [
+        num_epochs,
+        batch_size,
+        learning_rate,
+        optimizer,
+        schedule,
+        weight_decay,
+        cross_entropy,
+    ]
+    stored = _stored_run(model, data, settings)
+    with stored.claimed() if stored is not None else contextlib.nullcontext():
+        if stored is not None and stored.path.exists():
+            return stored.load(model)
+        start = time.perf_counter()
+        history = model.fit(
+            data.x_train,
+            data.y_train,
+            validation_data=(data.x_val, data.y_val),
+            epochs=num_epochs,
+            batch_size=batch_size,
+            verbose=verbose,
+        )
+        seconds = time.perf_counter() - start
+        frame = pd.DataFrame(history.history)
+        frame.index = pd.RangeIndex(1, len(frame) + 1, name="epoch")
+        run = TrainingRun(model=model, history=frame, seconds=seconds)
+        if stored is not None:
+            stored.save(run)
+    return run
+
+
+@dataclass(frozen=True)
+class _StoredRun:
+    """Where `fit` keeps one trained network in the `FIT_CACHE` folder."""
+
+    path: Path
+
+    @contextlib.contextmanager
+    def claimed(self):
+        """While the block runs, another process that would train this network waits for it."""
+        import fcntl  # POSIX: the grader's machines; students' own runs never get here
+
+        with open(self.path.with_suffix(".lock"), "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            yield
+
+    def load(self, model) -> TrainingRun:
+        with np.load(self.path) as stored:
+            model.set_weights([stored[f"weight_{i}"] for i in range(len(model.get_weights()))])
+            history = pd.DataFrame(stored["history"], columns=list(stored["columns"]))
+            history.index = pd.RangeIndex(1, len(history) + 1, name="epoch")
+            return TrainingRun(model=model, history=history, seconds=float(stored["seconds"]))
+
+    def save(self, run: TrainingRun) -> None:
+        """Write the run's weights and history, whole or not at all."""
+        weights = {f"weight_{i}": weight for i, weight in enumerate(run.model.get_weights())}
+        history, columns = run.history.to_numpy(dtype=float), run.history.columns.to_numpy(str)
+        partial = self.path.with_suffix(f".{os.getpid()}.npz")
+        np.savez(partial, history=history, columns=columns, seconds=run.seconds, **weights)
+        os.replace(partial, self.path)
+
+
+def _stored_run(model, data, settings: list) -> _StoredRun | None:
+    """The place of this training run in the `FIT_CACHE` folder (None when it is not set).
+
+    A run is named by everything it depends on: the network (its configuration and its weights
+    before training, which the seed drew), the data, the settings, Python's and NumPy's random
+    states and the Keras version. A stored run is what this one would compute, trained once.
+    """
+    folder = os.environ.get(FIT_CACHE)
+    if not folder:
+        return None
+    import keras
+
+    _, numpy_state, position, *_ = np.random.get_state()  # noqa: NPY002 (what seeding sets)
+    network = _without_names(model.get_config())
+    described = [
+        network,
+        type(model).__name__,
+        settings,
+        keras.__version__,
+        random.getstate(),
+        position,
+    ]
+    digest = hashlib.sha256(json.dumps(described, default=repr).encode())
+    arrays = [*model.get_weights(), numpy_state, data.x_train, data.y_train, data.x_val, data.y_val]
+    for array in map(np.ascontiguousarray, arrays):
+        digest.update(f"{array.dtype}{array.shape}".encode())
+        digest.update(array.tobytes())
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    return _StoredRun(Path(folder) / f"{digest.hexdigest()}.npz")
+
+
+def _without_names(value):
+    """A Keras configuration without the names of its model and layers, which Keras numbers by
+    the order they were made in (``dense_3``) and which compute nothing; a dtype policy's name
+    (``float32``) stays."""
+    if isinstance(value, dict):
+        if "Policy" in str(value.get("class_name", "")):
+            return value
+        return {key: _without_names(item) for key, item in value.items() if key != "name"}
+    if isinstance(value, list | tuple):
+        return [_without_names(item) for item in value]
+    return value
 
 
 def epochs_for(num_images: int, num_train: int) -> int:
@@ -282,4 +385,3 @@ def calibration_bins(labels, probabilities, *, n_bins: int = 10) -> pd.DataFrame
     table.loc[digits > 0, "confidence"] = mean_confidence
     table.loc[digits > 0, "accuracy"] = accuracy
     return table
-
