@@ -1,4 +1,7 @@
-"""`training.fit` with `training.FIT_CACHE` set: a run it trained before is loaded, not trained."""
+"""`training.fit` with `training.FIT_CACHE` set: a run it trained before is loaded, not trained.
+
+The test that trains six networks is not a unit test: `make test-quick` keeps the other two.
+"""
 
 from types import SimpleNamespace
 
@@ -7,8 +10,6 @@ import numpy as np
 import pytest
 
 from course_utils import config, training
-
-pytestmark = pytest.mark.unit
 
 
 def tiny_digits(seed: int = 0) -> SimpleNamespace:
@@ -36,6 +37,7 @@ def refusing_to_train(model: keras.Model) -> keras.Model:
     return model
 
 
+@pytest.mark.unit
 def test_the_same_run_again_is_loaded_with_its_weights_and_history(tmp_path, monkeypatch):
     monkeypatch.setenv(training.FIT_CACHE, str(tmp_path))
     first = training.fit(seeded_network(), tiny_digits(), num_epochs=2, batch_size=8)
@@ -62,6 +64,7 @@ def test_a_run_that_differs_in_data_settings_or_starting_weights_is_trained(tmp_
     assert len(list(tmp_path.glob("*.npz"))) == 2 + len(changes)
 
 
+@pytest.mark.unit
 def test_without_the_folder_nothing_is_kept(tmp_path, monkeypatch):
     monkeypatch.delenv(training.FIT_CACHE, raising=False)
     monkeypatch.chdir(tmp_path)
