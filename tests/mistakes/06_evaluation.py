@@ -296,26 +296,80 @@ def make_small_cnn():
 )
 
 # Answers that differ from the solution in form, not in what they compute: each gets full marks.
+# Right answers in another form than the solution's: each must get full marks (issue 21).
 EQUIVALENTS = {
     "small_cnn_relu_layers_before_and_after_the_pooling": (
         "ex06_small_cnn",
         """
 def make_small_cnn():
-return keras.Sequential(
-    [
-        keras.Input(shape=(28, 28)),
-        layers.Reshape((28, 28, 1)),
-        layers.Conv2D(16, 3, padding="same"),
-        layers.Activation("relu"),
-        layers.MaxPooling2D(2),
-        layers.Conv2D(32, 3, padding="same"),
-        layers.MaxPooling2D(2),
-        layers.ReLU(),
-        layers.Flatten(),
-        layers.Dense(10),
-        layers.Activation("softmax"),
-    ]
-)
+    return keras.Sequential(
+        [
+            keras.Input(shape=(28, 28)),
+            layers.Reshape((28, 28, 1)),
+            layers.Conv2D(16, 3, padding="same"),
+            layers.Activation("relu"),
+            layers.MaxPooling2D(2),
+            layers.Conv2D(32, 3, padding="same"),
+            layers.MaxPooling2D(2),
+            layers.ReLU(),
+            layers.Flatten(),
+            layers.Dense(10),
+            layers.Activation("softmax"),
+        ]
+    )
+""",
+    ),
+    "small_cnn_functional_with_a_reshape_instead_of_flatten": (
+        "ex06_small_cnn",
+        """
+def make_small_cnn():
+    images = keras.Input(shape=(28, 28))
+    x = layers.Reshape((28, 28, 1))(images)
+    x = layers.MaxPooling2D(2)(layers.Conv2D(16, 3, padding="same", activation="relu")(x))
+    x = layers.MaxPooling2D(2)(layers.Conv2D(32, 3, padding="same", activation="relu")(x))
+    x = layers.Reshape((7 * 7 * 32,))(x)
+    return keras.Model(images, layers.Dense(10, activation="softmax")(x))
+""",
+    ),
+    "confusion_matrix_by_bincount": (
+        "ex06_confusion_matrix",
+        """
+def confusion_matrix(y_true, y_pred, num_classes=10):
+    cells = np.asarray(y_true) * num_classes + np.asarray(y_pred)
+    return np.bincount(cells, minlength=num_classes**2).reshape(num_classes, num_classes)
+""",
+    ),
+    "precision_recall_with_errstate_and_nan_to_num": (
+        "ex06_precision_recall",
+        """
+def precision_recall(matrix):
+    matrix = np.array(matrix, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        precision = np.diag(matrix) / matrix.sum(axis=0)
+        recall = np.diag(matrix) / matrix.sum(axis=1)
+    return np.nan_to_num(precision), np.nan_to_num(recall)
+""",
+    ),
+    "most_confused_by_a_stable_argsort": (
+        "ex06_most_confused",
+        """
+def most_confused(matrix, k=5):
+    counts = np.array(matrix)
+    np.fill_diagonal(counts, 0)
+    order = np.argsort(-counts, axis=None, kind="stable")
+    rows, columns = np.unravel_index(order, counts.shape)
+    pairs = [(int(r), int(c), int(counts[r, c])) for r, c in zip(rows, columns) if counts[r, c] > 0]
+    return pairs[:k]
+""",
+    ),
+    "submission_written_line_by_line": (
+        "ex06_write_submission",
+        """
+def write_submission(labels, path):
+    with open(path, "w") as file:
+        file.write("ImageId,Label\\n")
+        for image_id, label in enumerate(labels, start=1):
+            file.write(f"{image_id},{int(label)}\\n")
 """,
     ),
 }
