@@ -516,6 +516,11 @@ def test_a_class_graded_in_three_shards_merges_to_what_one_run_gives(tmp_path):
     assert read_grades(sharded / "grades.csv") == read_grades(single / "grades.csv")
     assert gradebook_scores(sharded) == gradebook_scores(single)
     assert course_files(sharded) == course_files(single)
+    files = tree_digest(sharded, skip=("gradebook.db",))
+    again = run_course("merge", *folders, folders[0], cwd=sharded)  # a shard merged twice
+    assert "merged 4 results of 3 shards" in again.stdout
+    assert tree_digest(sharded, skip=("gradebook.db",)) == files
+    assert gradebook_scores(sharded) == gradebook_scores(single)
 
 
 def test_without_user_namespaces_the_report_says_so_and_limits_still_hold(tmp_path):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import warnings
 from collections.abc import Sequence
@@ -132,7 +133,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print_report(report)
         elif arguments.command == "merge":
             grades_csv, results = merge_shards(course, arguments.folders, arguments.output)
-            print(f"merged {len(results)} results of {len(arguments.folders)} shards: {grades_csv}")
+            shards = len({os.path.realpath(folder) for folder in arguments.folders})
+            print(f"merged {len(results)} results of {shards} shards: {grades_csv}")
         elif arguments.command == "collect":
             print(f"collected into {collect(course, arguments.chapter, arguments.exchange)}")
         elif arguments.command == "feedback":

@@ -4,7 +4,9 @@
 from the K-th) and writes, instead of touching the course, a folder laid out like the course
 (``submitted/``, ``autograded/``, ``feedback/``), its ``grades.csv`` and ``results.json`` (what the
 gradebook needs). ``course merge FOLDER...`` records them in the course gradebook and
-``grades.csv``, as one run on one machine would have.
+``grades.csv``, as one run on one machine would have. It refuses shards that do not fit together
+(two runs of one shard, a student in two shards, a run that did not finish, a folder changed
+after its run), naming the folder and the student, and merging a shard again changes nothing.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import ClassVar
 from course_grading.course import GradingError, check_chapter, course_folder
 from course_grading.inputs import Submission
 from course_grading.record import InCourse, record_files, write_grades
+from course_grading.runner import sha256
 from course_grading.status import Result, Status
 from course_grading.workspace import add_assignment
 
@@ -61,41 +64,77 @@ class InShard:
 
     folder: Path
     chapter: str
+    shard: tuple[int, int] | None = None
     into_course: ClassVar[bool] = False
 
     @classmethod
     def at(cls, folder: str | Path | None, chapter: str, shard: tuple[int, int]) -> InShard:
-        """The shard's folder (default ``shard-<chapter>-K-of-N``), made if missing."""
+        """The shard's folder (default ``shard-<chapter>-K-of-N``), made if missing.
+
+        A ``results.json`` left by an earlier run is removed first: should this run die, the
+        folder is not mistaken for a finished shard (`course merge` refuses it).
+        """
         k, n = shard
         folder = Path(folder or f"shard-{chapter}-{k}-of-{n}").resolve()
         folder.mkdir(parents=True, exist_ok=True)
-        return cls(folder, chapter)
+        (folder / RESULTS).unlink(missing_ok=True)
+        return cls(folder, chapter, shard)
 
     def record(self, result: Result, submission: Submission) -> Result:
         record_files(self.folder, self.chapter, result, submission)
         return result
 
     def finish(self, results: Sequence[Result]) -> Path:
-        write_shard(self.folder, self.chapter, results)
+        write_shard(self.folder, self.chapter, results, self.shard)
         return self.folder / "grades.csv"
 
 
-def write_shard(folder: Path, chapter: str, results: Sequence[Result]) -> Path:
-    """Write a shard's ``results.json`` and ``grades.csv`` into ``folder`` (its files are there)."""
+def write_shard(
+    folder: Path,
+    chapter: str,
+    results: Sequence[Result],
+    shard: tuple[int, int] | None = None,
+) -> Path:
+    """Write a shard's ``results.json`` and ``grades.csv`` into ``folder`` (its files are there).
+
+    ``results.json`` is written last: a folder that has it holds a finished run.
+    """
     rows = [
         {name: getattr(result, name) for name in KEPT} | {"status": Status(result.status).value}
         for result in results
     ]
-    (folder / RESULTS).write_text(json.dumps({"chapter": chapter, "results": rows}, indent=1))
     write_grades(folder / "grades.csv", [result.row() for result in results], chapter)
+    label = f"{shard[0]}/{shard[1]}" if shard else None
+    data = {"chapter": chapter, "shard": label, "results": rows}
+    temporary = folder / f"{RESULTS}.tmp"
+    temporary.write_text(json.dumps(data, indent=1))
+    temporary.replace(folder / RESULTS)
     return folder / RESULTS
 
 
-def read_shard(folder: Path) -> tuple[str, list[Result]]:
-    """The chapter of a shard folder and its results, pointing at the shard's files."""
+@dataclass
+class ShardFolder:
+    """A finished shard's folder: its chapter, ``K/N`` (None when not recorded) and results."""
+
+    folder: Path
+    chapter: str
+    shard: str | None
+    results: list[Result]
+
+    @property
+    def name(self) -> str:
+        return f"{self.folder} (shard {self.shard})" if self.shard else str(self.folder)
+
+
+def read_shard(folder: Path) -> ShardFolder:
+    """A shard folder and its results, pointing at the shard's files."""
     path = folder / RESULTS
     if not path.is_file():
-        raise GradingError(f"{folder} is not a shard folder: it has no {RESULTS}")
+        raise GradingError(
+            f"{folder} holds no finished shard (no {RESULTS}): its `course grade --shard` did "
+            "not finish (the node died, the job was cancelled) or this is not a shard folder; "
+            "grade that shard again, then merge"
+        )
     data = json.loads(path.read_text())
     results = []
     for row in data["results"]:
@@ -106,7 +145,42 @@ def read_shard(folder: Path) -> tuple[str, list[Result]]:
         page = feedback / f"{result.chapter}.html"
         result.feedback = str(page) if page.exists() else None
         results.append(result)
-    return data["chapter"], results
+    return ShardFolder(folder, data["chapter"], data.get("shard"), results)
+
+
+def check_shards(shards: Sequence[ShardFolder]) -> None:
+    """Refuse shards that do not fit together, naming the folders (and the student)."""
+    chapters = {shard.chapter for shard in shards}
+    if len(chapters) != 1:
+        raise GradingError(f"the shards hold different chapters: {', '.join(sorted(chapters))}")
+    counts = {shard.shard.split("/")[1] for shard in shards if shard.shard}
+    if len(counts) > 1:
+        listed = ", ".join(shard.name for shard in shards)
+        raise GradingError(f"the shards split the class differently: {listed}; merge one split")
+    seen: dict[str, ShardFolder] = {}
+    for shard in shards:
+        first = seen.setdefault(shard.shard, shard) if shard.shard else shard
+        if first is not shard:
+            raise GradingError(
+                f"{first.folder} and {shard.folder} are both shard {shard.shard}, graded twice: "
+                "merge the folder of the run you keep"
+            )
+    graded_in: dict[str, ShardFolder] = {}
+    for shard in shards:
+        for result in shard.results:
+            other = graded_in.setdefault(result.student_id, shard)
+            if other is not shard:
+                raise GradingError(
+                    f"student {result.student_id!r} is in two shards, {other.name} and "
+                    f"{shard.name}: merge the shards of one split, each once"
+                )
+            path = submitted_file(shard.folder, shard.chapter, result.student_id)
+            if result.sha256 and sha256(path) != result.sha256:
+                raise GradingError(
+                    f"{shard.name}: the submitted file of student {result.student_id!r} is not "
+                    f"the one its {RESULTS} was graded from (the folder was changed after its "
+                    "run): grade that shard again into an empty folder, then merge"
+                )
 
 
 def merge_shards(
@@ -114,21 +188,21 @@ def merge_shards(
 ) -> tuple[Path, list[Result]]:
     """Record every shard folder's results in the course gradebook and grades.csv.
 
-    Returns grades.csv and the results, by student.
+    A folder named twice is merged once; shards that do not fit together are refused before
+    anything is recorded (`check_shards`). Returns grades.csv and the results, by student.
     """
-    shards = [(Path(folder), *read_shard(Path(folder))) for folder in folders]
-    chapters = {chapter for _, chapter, _ in shards}
-    if len(chapters) != 1:
-        raise GradingError(f"the shards hold different chapters: {', '.join(sorted(chapters))}")
-    (chapter,) = chapters
+    unique = dict.fromkeys(Path(folder).resolve() for folder in folders)
+    shards = [read_shard(folder) for folder in unique]
+    check_shards(shards)
+    chapter = shards[0].chapter
     check_chapter(course, chapter)
     merged = []
     destination = InCourse(course, chapter, Path(output) if output else course / "grades.csv")
     with tempfile.TemporaryDirectory(prefix=f"course-merge-{chapter}-") as work:
         add_assignment(course, chapter, Path(work) / "release")
-        for folder, _, results in shards:
-            for result in results:
-                path = submitted_file(folder, chapter, result.student_id)
+        for shard in shards:
+            for result in shard.results:
+                path = submitted_file(shard.folder, chapter, result.student_id)
                 submission = Submission(result.student_id, path, result.file)
                 merged.append(destination.record(result, submission))
     merged.sort(key=lambda result: result.student_id)
@@ -137,6 +211,8 @@ def merge_shards(
 
 __all__ = [
     "InShard",
+    "ShardFolder",
+    "check_shards",
     "merge_shards",
     "parse_shard",
     "read_shard",
