@@ -37,6 +37,7 @@ LAYERS = (
     "record",
     "shards",
     "batch",
+    "lms",
     "exchange",
     "cli",
 )

@@ -34,7 +34,8 @@ hidden-test-free feedback. Its modules import one way, each only from those abov
     runner      one submission's grader process, its wall-clock limit
     record      the course gradebook and grades.csv (their only writer)
     shards      a class in N shards: their folders, merging them into the course
-    batch       a whole class                      exchange   release, collect, feedback, export
+    batch       a whole class                      lms        the CSVs Canvas and Moodle import
+    exchange    release, collect, feedback, export
     cli         the `course` command
 """
 

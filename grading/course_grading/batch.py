@@ -21,7 +21,7 @@ from course_grading.course import (
     find_course,
     release_path,
 )
-from course_grading.inputs import gather
+from course_grading.inputs import LMS_DOWNLOADS, gather
 from course_grading.limits import describe
 from course_grading.record import InCourse
 from course_grading.runner import grade_submission
@@ -114,7 +114,8 @@ def grade(
 
     ``settings`` are `settings.CourseGrade`'s, by name (``jobs=2, memory_gib=3``); one left out or
     None takes its value from ``c.CourseGrade`` in nbgrader_config.py. ``regexp`` names students
-    from file names (`inputs.gather`). Returns a `Report`; every input is one of its results and one
+    from file names (`inputs.gather`); without it, the ``lms`` setting gives the LMS's own
+    (`inputs.LMS_DOWNLOADS`). Returns a `Report`; every input is one of its results and one
     row of ``output`` (default ``<course>/grades.csv``). The grader processes come from a
     `multiprocessing` fork server, so a script that calls this function must do so under
     ``if __name__ == "__main__":``.
@@ -125,6 +126,7 @@ def grade(
     course = find_course(course)
     check_chapter(course, chapter)
     settings = course_grade(load_config(course), **settings)
+    regexp = regexp or LMS_DOWNLOADS.get(settings.lms)
     bwrap, line = sandbox_line(settings.sandbox)
     options = options_for(settings, chapter, bwrap)
     line += f"; {describe(options.limits, sandboxed=bool(bwrap))}"

@@ -12,7 +12,8 @@ from traitlets import Bool
 
 from course_grading.batch import Report, grade
 from course_grading.course import GradingError, chapter_ids, find_course
-from course_grading.exchange import collect, export, release, release_feedback
+from course_grading.exchange import collect, export, export_to_lms, release, release_feedback
+from course_grading.lms import EXPORTERS, export_options
 from course_grading.settings import help_text, options
 from course_grading.shards import merge_shards, parse_shard
 from course_grading.status import STATUSES
@@ -104,7 +105,18 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     feedback_parser.add_argument("chapter")
     feedback_parser.add_argument("--exchange", required=True)
     export_parser = commands.add_parser("export", help="export the gradebook (nbgrader export)")
-    export_parser.add_argument("--to", help="CSV file (default: <course>/gradebook.csv)")
+    export_parser.add_argument(
+        "--to", help="CSV file (default: <course>/gradebook.csv, or <course>/<format>.csv)"
+    )
+    export_parser.add_argument(
+        "--format", choices=sorted(EXPORTERS), help="the CSV this LMS's grade import reads"
+    )
+    export_parser.add_argument("chapters", nargs="*", help="with --format (default: all graded)")
+    for name, trait in export_options().items():  # each setting of the LMS exporters
+        flag, action = trait.metadata["option"], "store_true" if isinstance(trait, Bool) else None
+        metavar = {} if action else {"metavar": name.upper()}
+        export_parser.add_argument(flag, dest=name, action=action, help=trait.help, **metavar)
+    export_parser.set_defaults(**dict.fromkeys(export_options()))
     return parser.parse_args(argv)
 
 
@@ -140,7 +152,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif arguments.command == "feedback":
             release_feedback(course, arguments.chapter, arguments.exchange)
             print(f"released the feedback of {arguments.chapter}")
+        elif arguments.command == "export" and arguments.format:
+            given = {name: getattr(arguments, name) for name in export_options()}
+            written, notices = export_to_lms(
+                course, arguments.format, arguments.chapters, arguments.to, **given
+            )
+            for notice in notices:
+                print(f"check before uploading: {notice}")
+            print(f"exported {', '.join(written)} for {arguments.format}")
         elif arguments.command == "export":
+            if arguments.chapters or any(getattr(arguments, n) for n in export_options()):
+                raise GradingError("chapters and LMS options go with --format canvas|moodle")
             print(f"exported {export(course, arguments.to)}")
     except GradingError as error:
         print(f"course: {error}", file=sys.stderr)

@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from course_grading.course import check_chapter, course_folder
+from nbgrader.api import Gradebook
+
+from course_grading.course import check_chapter, course_folder, gradebook_url
+from course_grading.lms import exporter
 from course_grading.processes import run_nbgrader
 
 
@@ -40,3 +43,24 @@ def export(course: Path, to: str | None = None) -> Path:
     target = Path(to).resolve() if to else course / "gradebook.csv"
     run_nbgrader(course, "export", f"--to={target}")
     return target
+
+
+def export_to_lms(
+    course: Path, lms: str, chapters: Sequence[str] = (), to: str | None = None, **options
+) -> tuple[list[str], list[str]]:
+    """Write the CSV that ``lms`` imports (`lms.EXPORTERS`); the files written and the warnings.
+
+    ``options`` are the exporter's settings by name (``roster``, ``points``, ``missing_zero``,
+    ``column``); one that is None is not given.
+    """
+    for chapter in chapters:
+        check_chapter(course, chapter)
+    plugin = exporter(lms, **options)
+    plugin.to = str(Path(to).resolve() if to else course / f"{lms}.csv")
+    plugin.assignment = list(chapters)
+    plugin.grades = str(course / "grades.csv")
+    if plugin.roster:
+        plugin.roster = str(Path(plugin.roster).resolve())
+    with Gradebook(gradebook_url(course)) as gradebook:
+        plugin.export(gradebook)
+    return list(plugin.written), list(plugin.warnings)

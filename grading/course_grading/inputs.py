@@ -15,6 +15,18 @@ from nbgrader.utils import parse_utc
 from course_grading.course import GradingError
 
 NO_MATCH = "the file name does not match --regexp"
+LATE = "marked late by the LMS"
+# The file names of each LMS's "download all submissions" zip, as --regexp expressions (--lms):
+# the student is the LMS's own id, so that `course export --format` finds them in its roster.
+# Canvas: "<lastfirst>_[late_]<user id>_<submission id>_<file name>" (its gradebook's "ID").
+# Moodle: "<Full name>_<participant id>_assignsubmission_file_<file name>", or that as a
+# folder with "Download submissions in folders" (its grading worksheet's "Participant <id>").
+LMS_DOWNLOADS = {
+    "canvas": r"(?:.*/)?(?P<name>[^/_]+)_(?:(?P<late>late|LATE)_)?(?P<student_id>\d+)_\d+_"
+    r"(?P<file_id>[^/]+)$",
+    "moodle": r"(?:.*/)?(?P<name>[^/]+?)_(?P<student_id>\d+)_assignsubmission_file_?/?"
+    r"(?P<file_id>.+)$",
+}
 
 
 @dataclass
@@ -89,7 +101,11 @@ def _from_regexp(paths: Iterable[Path], root: Path, regexp: str) -> list[Submiss
             timestamp = _parse_time(groups["timestamp"]) if groups.get("timestamp") else None
             found.append(
                 Submission(
-                    groups["student_id"], path, relative, timestamp=timestamp or _modified(path)
+                    groups["student_id"],
+                    path,
+                    relative,
+                    timestamp=timestamp or _modified(path),
+                    notes=[LATE] if groups.get("late") else [],
                 )
             )
         else:

@@ -19,6 +19,10 @@ from traitlets.config.loader import PyFileConfigLoader
 from course_grading.course import GradingError
 
 SANDBOXES = ("auto", "bwrap", "none")
+LMSES = (
+    "canvas",
+    "moodle",
+)  # whose download zips `course grade --lms` reads (inputs.LMS_DOWNLOADS)
 
 
 class CourseGrade(Configurable):
@@ -78,6 +82,15 @@ class CourseGrade(Configurable):
         "auto",
         help="bubblewrap when it can run (auto), required (bwrap), or not used (none).",
     ).tag(config=True, option="--sandbox")
+
+    lms = Enum(
+        LMSES,
+        None,
+        allow_none=True,
+        help="The LMS whose 'download all submissions' zip is graded: its file names give each "
+        "student's LMS id (Canvas user id, Moodle participant id), which `course export "
+        "--format` matches in its roster; a --regexp given overrides it.",
+    ).tag(config=True, option="--lms")
 
     @validate("memory_gib")
     def _positive_memory(self, proposal):
