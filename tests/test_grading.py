@@ -121,6 +121,7 @@ def test_each_equivalent_answer_replaces_an_answer_of_the_solution(chapter, name
     cell, source = equivalents_of(chapter)[name]
     solved = answers_of(read(solution_path(chapter)))
     assert cell in solved and source.strip() != solved[cell].strip()
+    compile(source, f"tests/mistakes/{chapter}.py: EQUIVALENTS[{name!r}]", "exec")
 
 
 @pytest.mark.parametrize(("chapter", "name"), EQUIVALENT_CASES)
