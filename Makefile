@@ -9,7 +9,7 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export TF_ENABLE_ONEDNN_OPTS := 0
 export PATH := $(BIN):$(PATH)
 
-.PHONY: venv book book-instructor test test-quick test-gpu lint release chromium bubblewrap bench bench-chapters bench-grading bench-crossing clean
+.PHONY: venv book book-instructor test test-quick test-gpu lint release chromium bubblewrap slurm bench bench-chapters bench-grading bench-crossing clean
 
 venv: $(VENV)/.installed
 
@@ -86,11 +86,16 @@ chromium:
 bubblewrap:
 	@command -v bwrap >/dev/null || { apt-get update && apt-get install -y --no-install-recommends bubblewrap; }
 
+# tests/test_slurm.py grades a class on a single-node Slurm cluster it starts (Debian's slurm-wlm, munge).
+slurm:
+	@command -v slurmctld >/dev/null && command -v munged >/dev/null || { apt-get update && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends slurm-wlm munge; }
+
 # The fast book is built from scratch: its execution cache would not notice changes to course_utils.
 # nbval runs the solutions once, a notebook per core (pytest-xdist), and hands each notebook it ran
 # cleanly to the book's execution cache (tests/book_cache.py), so neither edition executes them again.
 FAST_BOOK := COURSE_PROFILE=fast $(BIN)/jupyter-book build -W -n --keep-going
-test: venv chromium bubblewrap lint
+test: venv chromium bubblewrap slurm lint
 	rm -rf _build/fast _build/.jupyter_cache-fast
 	COURSE_PROFILE=fast $(PYTHON) -m pytest -n auto --dist loadfile -p tests.book_cache \
 	  --book-cache _build/.jupyter_cache-fast --nbval-lax solutions

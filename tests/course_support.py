@@ -1,15 +1,17 @@
 """Helpers the tests that run `course grade` share: a course to grade in, the ``course`` command,
-submissions written to an inbox, grades.csv read back, the process table, and the sandbox.
+submissions written to an inbox, grades.csv, the gradebook and the course's files read back, the
+process table, and the sandbox.
 
-Not a test module: tests/conftest.py, test_course_grade.py, test_resources.py and test_attacks.py
-import it. Importing it runs nothing: bubblewrap is probed once per process, when a test marked
-`needs_sandbox` first runs (the fixture ``sandbox_available`` of tests/conftest.py).
+Not a test module: tests/conftest.py, test_course_grade.py, test_resources.py, test_attacks.py and
+test_slurm.py import it. Importing it runs nothing: bubblewrap is probed once per process, when a
+test marked `needs_sandbox` first runs (the fixture ``sandbox_available`` of tests/conftest.py).
 """
 
 from __future__ import annotations
 
 import csv
 import functools
+import hashlib
 import os
 import shutil
 import subprocess
@@ -18,6 +20,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from nbgrader.api import Gradebook
 
 from course_grading import processes, sandbox
 from tests.notebooks import ROOT, TINY, solution_path, student_path
@@ -98,3 +101,29 @@ def running_commands() -> list[list[str]]:
         except OSError:  # the process ended while we looked
             pass
     return commands
+
+
+def tree_digest(folder: Path, skip: tuple[str, ...] = ()) -> dict[str, str]:
+    """Every file below ``folder`` (but those under its entries ``skip``) and its SHA-256."""
+    return {
+        str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and path.relative_to(folder).parts[0] not in skip
+    }
+
+
+def gradebook_scores(course: Path, chapter: str) -> dict[str, dict[str, float]]:
+    """Each student's score per graded cell of ``chapter`` in the course gradebook."""
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+        return {
+            submitted.student.id: {
+                grade.name: grade.score for grade in submitted.notebooks[0].grades
+            }
+            for submitted in gradebook.find_assignment(chapter).submissions
+        }
+
+
+def course_files(course: Path) -> list[str]:
+    """The files nbgrader's tools read in the course: submitted, autograded and feedback."""
+    kinds = ("submitted", "autograded", "feedback")
+    return sorted(str(p.relative_to(course)) for kind in kinds for p in (course / kind).rglob("*"))

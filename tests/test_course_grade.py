@@ -16,7 +16,6 @@ course, the server's log and the process table.
 from __future__ import annotations
 
 import csv
-import hashlib
 import os
 import socketserver
 import subprocess
@@ -34,11 +33,14 @@ from course_grading import processes, sandbox
 from course_grading.preprocessors.safe_execute import SKIP_TAG, SKIPPED_NOTE
 from tests.course_support import (
     COURSE_BIN,
+    course_files,
+    gradebook_scores,
     make_course,
     needs_sandbox,
     read_grades,
     run_course,
     running_commands,
+    tree_digest,
     write_submission,
 )
 from tests.notebooks import (
@@ -215,24 +217,6 @@ subprocess.Popen(["sleep", "{LINGERING}"], start_new_session=True)
     }
 
 
-def tree_digest(folder: Path, skip: tuple[str, ...] = ()) -> dict[str, str]:
-    return {
-        str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
-        for path in sorted(folder.rglob("*"))
-        if path.is_file() and path.relative_to(folder).parts[0] not in skip
-    }
-
-
-def gradebook_scores(course: Path) -> dict[str, dict[str, float]]:
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
-        return {
-            submitted.student.id: {
-                grade.name: grade.score for grade in submitted.notebooks[0].grades
-            }
-            for submitted in gradebook.find_assignment(CHAPTER).submissions
-        }
-
-
 class Listener(socketserver.BaseRequestHandler):
     """A server on the grader's loopback that logs every connection a kernel manages to make."""
 
@@ -281,7 +265,7 @@ def batch(tmp_path_factory):
         "before": before,
         "solutions_before": solutions_before,
         "grades": read_grades(course / "grades.csv"),
-        "scores": gradebook_scores(course),
+        "scores": gradebook_scores(course, CHAPTER),
     }
 
 
@@ -481,14 +465,9 @@ def test_regrading_a_zip_is_idempotent_and_takes_resubmissions(batch, tmp_path):
     assert {s: row for s, row in after.items() if s not in ("dave", "corrupt", "blank")} == {
         s: row for s, row in before.items() if s not in ("corrupt", "blank")
     }
-    assert gradebook_scores(course)["solution"] == batch["scores"]["solution"]
+    assert gradebook_scores(course, CHAPTER)["solution"] == batch["scores"]["solution"]
     assert "3 submissions" in result.stdout
     assert autograded_images(course, "dave") > 0, "--figures --all-cells draws them"
-
-
-def course_files(course: Path) -> list[str]:
-    kinds = ("submitted", "autograded", "feedback")
-    return sorted(str(p.relative_to(course)) for kind in kinds for p in (course / kind).rglob("*"))
 
 
 def test_a_class_graded_in_three_shards_merges_to_what_one_run_gives(tmp_path):
@@ -514,13 +493,13 @@ def test_a_class_graded_in_three_shards_merges_to_what_one_run_gives(tmp_path):
     result = run_course("merge", *folders, cwd=sharded)
     assert "merged 4 results of 3 shards" in result.stdout
     assert read_grades(sharded / "grades.csv") == read_grades(single / "grades.csv")
-    assert gradebook_scores(sharded) == gradebook_scores(single)
+    assert gradebook_scores(sharded, CHAPTER) == gradebook_scores(single, CHAPTER)
     assert course_files(sharded) == course_files(single)
     files = tree_digest(sharded, skip=("gradebook.db",))
     again = run_course("merge", *folders, folders[0], cwd=sharded)  # a shard merged twice
     assert "merged 4 results of 3 shards" in again.stdout
     assert tree_digest(sharded, skip=("gradebook.db",)) == files
-    assert gradebook_scores(sharded) == gradebook_scores(single)
+    assert gradebook_scores(sharded, CHAPTER) == gradebook_scores(single, CHAPTER)
 
 
 def test_without_user_namespaces_the_report_says_so_and_limits_still_hold(tmp_path):
