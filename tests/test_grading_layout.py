@@ -20,6 +20,7 @@ LAYERS = (
     "course",
     "settings",
     "inputs",
+    "submission_metadata",
     "checks",
     "crossing",
     "agent",

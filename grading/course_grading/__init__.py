@@ -21,6 +21,7 @@ hidden-test-free feedback. Its modules import one way, each only from those abov
     course      finding the course, its chapters, this environment's tools
     settings    the CourseGrade configuration (traitlets)
     inputs      gathering the submissions          checks     a notebook's problems
+    submission_metadata   Gradescope's export: its submission_metadata.yml names the students
     crossing    what crosses between the student's kernel and the checker: data only
     checker     the checker: runs the graded tests, the student's names reach their kernel
     limits      a kernel's bytes, processes and cores: cgroups, the watch, the reasons
@@ -34,7 +35,8 @@ hidden-test-free feedback. Its modules import one way, each only from those abov
     runner      one submission's grader process, its wall-clock limit
     record      the course gradebook and grades.csv (their only writer)
     shards      a class in N shards: their folders, merging them into the course
-    batch       a whole class                      lms        the CSVs Canvas and Moodle import
+    batch       a whole class
+    lms/        the CSVs for Canvas, Moodle and Gradescope (nbgrader ExportPlugins)
     exchange    release, collect, feedback, export
     cli         the `course` command
 """

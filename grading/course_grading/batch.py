@@ -29,6 +29,7 @@ from course_grading.sandbox import probe_sandbox, running_checker
 from course_grading.settings import course_grade, load_config
 from course_grading.shards import InShard, select
 from course_grading.status import Result, Status
+from course_grading.submission_metadata import gather_gradescope
 from course_grading.workspace import options_for, prepare
 
 
@@ -115,10 +116,10 @@ def grade(
     ``settings`` are `settings.CourseGrade`'s, by name (``jobs=2, memory_gib=3``); one left out or
     None takes its value from ``c.CourseGrade`` in nbgrader_config.py. ``regexp`` names students
     from file names (`inputs.gather`); without it, the ``lms`` setting gives the LMS's own
-    (`inputs.LMS_DOWNLOADS`). Returns a `Report`; every input is one of its results and one
-    row of ``output`` (default ``<course>/grades.csv``). The grader processes come from a
-    `multiprocessing` fork server, so a script that calls this function must do so under
-    ``if __name__ == "__main__":``.
+    (`inputs.LMS_DOWNLOADS`), or Gradescope's submission_metadata.yml (`submission_metadata`).
+    Returns a `Report`; every input is one of its results and one row of ``output`` (default
+    ``<course>/grades.csv``). The grader processes come from a `multiprocessing` fork server, so a
+    script that calls this function must do so under ``if __name__ == "__main__":``.
 
     ``shard=(K, N)`` grades only the K-th of N slices of the students and records them in
     ``shard_dir`` (default ``shard-<chapter>-K-of-N``), not in the course: `shards` merges them.
@@ -133,7 +134,10 @@ def grade(
     start = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix=f"course-grade-{chapter}-") as work_name:
         work = Path(work_name)
-        submissions = gather(source, chapter, workdir=work, regexp=regexp)
+        if settings.lms == "gradescope" and not regexp:
+            submissions = gather_gradescope(source, chapter, workdir=work)
+        else:
+            submissions = gather(source, chapter, workdir=work, regexp=regexp)
         if not submissions:
             raise GradingError(f"{source} holds no submission")
         if shard:

@@ -162,7 +162,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"exported {', '.join(written)} for {arguments.format}")
         elif arguments.command == "export":
             if arguments.chapters or any(getattr(arguments, n) for n in export_options()):
-                raise GradingError("chapters and LMS options go with --format canvas|moodle")
+                raise GradingError("chapters and LMS options go with --format")
             print(f"exported {export(course, arguments.to)}")
     except GradingError as error:
         print(f"course: {error}", file=sys.stderr)

@@ -19,10 +19,8 @@ from traitlets.config.loader import PyFileConfigLoader
 from course_grading.course import GradingError
 
 SANDBOXES = ("auto", "bwrap", "none")
-LMSES = (
-    "canvas",
-    "moodle",
-)  # whose download zips `course grade --lms` reads (inputs.LMS_DOWNLOADS)
+# whose download zips `course grade --lms` reads (inputs.LMS_DOWNLOADS, submission_metadata)
+LMSES = ("canvas", "moodle", "gradescope")
 
 
 class CourseGrade(Configurable):
@@ -88,8 +86,9 @@ class CourseGrade(Configurable):
         None,
         allow_none=True,
         help="The LMS whose 'download all submissions' zip is graded: its file names give each "
-        "student's LMS id (Canvas user id, Moodle participant id), which `course export "
-        "--format` matches in its roster; a --regexp given overrides it.",
+        "student's LMS id (Canvas user id, Moodle participant id), or its submission_metadata.yml "
+        "does (Gradescope: SID, else email), which `course export --format` matches in its "
+        "roster; a --regexp given overrides it.",
     ).tag(config=True, option="--lms")
 
     @validate("memory_gib")
