@@ -385,3 +385,117 @@ def calibration_bins(labels, probabilities, *, n_bins: int = 10) -> pd.DataFrame
     table.loc[digits > 0, "confidence"] = mean_confidence
     table.loc[digits > 0, "accuracy"] = accuracy
     return table
+
+
+@dataclass(frozen=True)
+class PairedComparison:
+    """Two models' predictions for the same digits, compared digit by digit.
+
+    Introduced in chapter 07 (chapter 06, section 8, derives it by hand). ``only_a`` and
+    ``only_b`` count the digits that only model A, or only model B, classifies right; the
+    difference in accuracy is ``(only_b - only_a) / n`` and its standard error about
+    ``sqrt(only_a + only_b) / n``. A difference of less than about two standard errors is within
+    the noise of one validation set and one seeded run.
+    """
+
+    name_a: str
+    name_b: str
+    n: int
+    accuracy_a: float
+    accuracy_b: float
+    only_a: int
+    only_b: int
+
+    @property
+    def difference(self) -> float:
+        """Accuracy of B minus accuracy of A (a fraction: 0.01 is one point)."""
+        return (self.only_b - self.only_a) / self.n
+
+    @property
+    def standard_error(self) -> float:
+        """About ``sqrt(only_a + only_b) / n``, at least one digit's worth (``1 / n``)."""
+        return max(math.sqrt(self.only_a + self.only_b), 1.0) / self.n
+
+    @property
+    def standard_errors(self) -> float:
+        """How many standard errors B is ahead of A (negative when A is ahead)."""
+        return self.difference / self.standard_error
+
+    def __str__(self) -> str:
+        return (
+            f"{self.name_b} minus {self.name_a}: {100 * self.difference:+.2f} points "
+            f"({self.accuracy_b:.2%} vs {self.accuracy_a:.2%} on {self.n:,} digits); only "
+            f"{self.name_a} right on {self.only_a}, only {self.name_b} on {self.only_b}; standard "
+            f"error {100 * self.standard_error:.2f} points, so {self.standard_errors:+.1f} "
+            "standard errors"
+        )
+
+
+def paired_comparison(
+    labels, predicted_a, predicted_b, *, names: tuple[str, str] = ("A", "B")
+) -> PairedComparison:
+    """Compare two models' predicted classes for the same digits, digit by digit.
+
+    Introduced in chapter 07, which uses it to say whether a difference between two runs is
+    larger than the noise of the validation set (chapter 06, section 8, explains the formula).
+
+    Parameters
+    ----------
+    labels : array-like of int, shape (n,)
+        The true classes.
+    predicted_a, predicted_b : array-like of int, shape (n,)
+        Each model's predicted classes for the same n digits, in the same order (for a Keras
+        model, ``model.predict(x, verbose=0).argmax(axis=1)``).
+    names : (str, str)
+        What to call the two models when the comparison is printed.
+
+    Returns
+    -------
+    PairedComparison
+        Printing it gives one line: the difference, the digit counts, its standard error.
+
+    Raises
+    ------
+    ValueError
+        If the three are not 1-D arrays of whole numbers of one length n > 0 (probabilities of
+        shape (n, classes) are refused: take their ``argmax(axis=1)``).
+    """
+    import numpy as np
+
+    arrays = {}
+    for name, values in {
+        "labels": labels,
+        "predicted_a": predicted_a,
+        "predicted_b": predicted_b,
+    }.items():
+        array = np.asarray(values)
+        if array.ndim != 1:
+            hint = " (for probabilities, pass .argmax(axis=1))" if array.ndim == 2 else ""
+            raise ValueError(
+                f"{name} must be 1-D, one class per digit{hint}; got shape {array.shape}"
+            )
+        if array.dtype.kind not in "iu" and not (
+            array.dtype.kind == "f"
+            and np.all(np.isfinite(array))
+            and np.all(array == np.round(array))
+        ):
+            raise ValueError(f"{name} must hold whole class numbers; got dtype {array.dtype}")
+        arrays[name] = array
+    sizes = {name: len(array) for name, array in arrays.items()}
+    if len(set(sizes.values())) != 1 or not sizes["labels"]:
+        raise ValueError(
+            f"labels and both predictions must have one equal length n > 0; got {sizes}"
+        )
+    if len(names) != 2 or not all(isinstance(name, str) for name in names):
+        raise ValueError(f"names must be two strings; got {names!r}")
+    right_a = arrays["predicted_a"] == arrays["labels"]
+    right_b = arrays["predicted_b"] == arrays["labels"]
+    return PairedComparison(
+        name_a=names[0],
+        name_b=names[1],
+        n=int(sizes["labels"]),
+        accuracy_a=float(right_a.mean()),
+        accuracy_b=float(right_b.mean()),
+        only_a=int(np.sum(right_a & ~right_b)),
+        only_b=int(np.sum(right_b & ~right_a)),
+    )
