@@ -159,3 +159,68 @@ def minibatches(x, y, batch_size, rng):
 """,
     ),
 }
+
+# Issue 21: every instruction an exercise gives is checked by a case that breaking it changes.
+MISTAKES.update(
+    {
+        "reshapes_the_images_in_place": (
+            "ex01_scale_and_flatten",
+            """
+def scale_and_flatten(images):
+    images.shape = (len(images), 784)
+    return images.astype(np.float32) / 255
+""",
+        ),
+        "minibatches_shuffles_x_and_y_in_place": (
+            "ex01_minibatches",
+            """
+def minibatches(x, y, batch_size, rng):
+    order = rng.permutation(len(x))
+    x[:], y[:] = x[order], y[order]
+    for start in range(0, len(x), batch_size):
+        yield x[start : start + batch_size], y[start : start + batch_size]
+""",
+        ),
+        "minibatches_draws_from_a_copy_of_rng": (
+            "ex01_minibatches",
+            """
+import copy
+
+
+def minibatches(x, y, batch_size, rng):
+    order = copy.deepcopy(rng).permutation(len(x))
+    for start in range(0, len(x), batch_size):
+        chosen = order[start : start + batch_size]
+        yield x[chosen], y[chosen]
+""",
+        ),
+    }
+)
+
+# Answers that differ from the solution in form, not in what they compute: each gets full marks.
+EQUIVALENTS = {
+    "scale_and_flatten_divides_in_float64_then_casts": (
+        "ex01_scale_and_flatten",
+        """
+def scale_and_flatten(images):
+    return (np.asarray(images) / 255.0).reshape(len(images), -1).astype("float32")
+""",
+    ),
+    "one_hot_rows_of_the_identity": (
+        "ex01_one_hot",
+        """
+def one_hot(labels, num_classes=10):
+    return np.eye(num_classes, dtype=np.float32)[np.asarray(labels)]
+""",
+    ),
+    "minibatches_from_a_choice_without_replacement": (
+        "ex01_minibatches",
+        """
+def minibatches(x, y, batch_size, rng):
+    order = rng.choice(len(x), size=len(x), replace=False)
+    while len(order):
+        chosen, order = order[:batch_size], order[batch_size:]
+        yield x[chosen], y[chosen]
+""",
+    ),
+}
