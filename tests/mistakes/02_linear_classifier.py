@@ -158,3 +158,62 @@ def train_step(weights, bias, x, y, learning_rate, loss_fn):
 """,
     ),
 }
+
+# Issue 21: every instruction an exercise gives is checked by a case that breaking it changes.
+MISTAKES.update(
+    {
+        "softmax_computed_in_numpy": (
+            "ex02_softmax",
+            """
+def softmax(logits):
+    values = np.asarray(logits, dtype=np.float32)
+    exponentials = np.exp(values - values.max(axis=-1, keepdims=True))
+    return tf.constant(exponentials / exponentials.sum(axis=-1, keepdims=True))
+""",
+        ),
+        "cross_entropy_computed_in_numpy": (
+            "ex02_cross_entropy",
+            """
+def cross_entropy(logits, labels):
+    values = np.asarray(logits, dtype=np.float64)
+    shifted = values - values.max(axis=-1, keepdims=True)
+    log_probabilities = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+    picked = log_probabilities[np.arange(len(values)), np.asarray(labels)]
+    return tf.constant(-picked.mean(), dtype=tf.float32)
+""",
+        ),
+    }
+)
+
+# Answers that differ from the solution in form, not in what they compute: each gets full marks.
+EQUIVALENTS = {
+    "softmax_through_logsumexp": (
+        "ex02_softmax",
+        """
+def softmax(logits):
+    logits = tf.cast(logits, tf.float32)
+    return tf.exp(logits - tf.reduce_logsumexp(logits, axis=1, keepdims=True))
+""",
+    ),
+    "cross_entropy_from_log_softmax_and_one_hot": (
+        "ex02_cross_entropy",
+        """
+def cross_entropy(logits, labels):
+    log_probabilities = tf.nn.log_softmax(tf.cast(logits, tf.float32), axis=-1)
+    chosen = tf.one_hot(labels, depth=tf.shape(log_probabilities)[-1])
+    return -tf.reduce_mean(tf.reduce_sum(chosen * log_probabilities, axis=-1))
+""",
+    ),
+    "train_step_with_a_keras_sgd_optimizer": (
+        "ex02_train_step",
+        """
+def train_step(weights, bias, x, y, learning_rate, loss_fn):
+    with tf.GradientTape() as tape:
+        loss = loss_fn(x @ weights + bias, y)
+    gradients = tape.gradient(loss, [weights, bias])
+    optimizer = keras.optimizers.SGD(learning_rate=learning_rate)
+    optimizer.apply_gradients(zip(gradients, [weights, bias]))
+    return loss.numpy().item()
+""",
+    ),
+}
