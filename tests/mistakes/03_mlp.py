@@ -403,37 +403,145 @@ EQUIVALENTS = {
         "ex03_wide_mlp",
         """
 def make_wide_mlp():
-return keras.Sequential([
-    keras.Input(shape=(28, 28)),
-    layers.Reshape((784,)),
-    layers.Dense(1500),
-    layers.ReLU(),
-    layers.Dense(10),
-    layers.Activation("softmax"),
-])
+    return keras.Sequential([
+        keras.Input(shape=(28, 28)),
+        layers.Reshape((784,)),
+        layers.Dense(1500),
+        layers.ReLU(),
+        layers.Dense(10),
+        layers.Activation("softmax"),
+    ])
 """,
     ),
     "deep_mlp_relu_layers_around_dropout": (
         "ex03_deep_mlp",
         """
 def make_deep_mlp():
-return keras.Sequential([
-    keras.Input(shape=(28, 28)),
-    layers.Reshape((28, 28, 1)),
-    layers.RandomTranslation(0.05, 0.05, fill_mode="constant"),
-    layers.Flatten(),
-    layers.Dense(512),
-    layers.ReLU(),
-    layers.Dropout(0.2),
-    layers.Dense(256),
-    layers.Dropout(0.2),
-    layers.ReLU(),
-    layers.Dense(128),
-    layers.Activation("relu"),
-    layers.Dropout(0.2),
-    layers.Dense(10),
-    layers.Softmax(),
-])
+    return keras.Sequential([
+        keras.Input(shape=(28, 28)),
+        layers.Reshape((28, 28, 1)),
+        layers.RandomTranslation(0.05, 0.05, fill_mode="constant"),
+        layers.Flatten(),
+        layers.Dense(512),
+        layers.ReLU(),
+        layers.Dropout(0.2),
+        layers.Dense(256),
+        layers.Dropout(0.2),
+        layers.ReLU(),
+        layers.Dense(128),
+        layers.Activation("relu"),
+        layers.Dropout(0.2),
+        layers.Dense(10),
+        layers.Softmax(),
+    ])
 """,
     ),
 }
+
+# Issue 21: every instruction an exercise gives is checked by a case that breaking it changes.
+MISTAKES.update(
+    {
+        "backward_returns_tensorflow_tensors": (
+            "ex03_backward",
+            """
+def backward(x, y, hidden, logits, W2):
+    d_logits = (tf.nn.softmax(logits) - tf.one_hot(y, logits.shape[1], dtype=logits.dtype)) / len(x)
+    d_pre_activation = (d_logits @ W2.T) * (hidden > 0)
+    return {"W1": x.T @ d_pre_activation, "b1": tf.reduce_sum(d_pre_activation, axis=0),
+            "W2": hidden.T @ d_logits, "b2": tf.reduce_sum(d_logits, axis=0)}
+""",
+        ),
+        "wide_mlp_takes_flat_rows": (
+            "ex03_wide_mlp",
+            """
+def make_wide_mlp():
+    return keras.Sequential([
+        keras.Input(shape=(784,)),
+        layers.Dense(1500, activation="relu"),
+        layers.Dense(10, activation="softmax"),
+    ])
+""",
+        ),
+        "wide_mlp_output_without_softmax": (
+            "ex03_wide_mlp",
+            """
+def make_wide_mlp():
+    return keras.Sequential([
+        keras.Input(shape=(28, 28)),
+        layers.Flatten(),
+        layers.Dense(1500, activation="relu"),
+        layers.Dense(10),
+    ])
+""",
+        ),
+        "deep_mlp_adds_batch_normalization": (
+            "ex03_deep_mlp",
+            """
+def make_deep_mlp():
+    return keras.Sequential([
+        keras.Input(shape=(28, 28)),
+        layers.Flatten(),
+        layers.Dense(512, activation="relu"),
+        layers.BatchNormalization(momentum=0.9),
+        layers.Dense(256, activation="relu"),
+        layers.Dense(128, activation="relu"),
+        layers.Dense(10, activation="softmax"),
+    ])
+""",
+        ),
+    }
+)
+
+EQUIVALENTS.update(
+    {
+        "forward_with_where_and_dot": (
+            "ex03_forward",
+            """
+def forward(x, params):
+    pre_activation = np.dot(x, params["W1"]) + params["b1"]
+    hidden = np.where(pre_activation > 0, pre_activation, 0.0)
+    return np.dot(hidden, params["W2"]) + params["b2"], hidden
+""",
+        ),
+        "backward_with_one_hot_rows": (
+            "ex03_backward",
+            """
+def backward(x, y, hidden, logits, W2):
+    n = x.shape[0]
+    d_logits = (softmax_rows(logits) - np.eye(logits.shape[1])[y]) / n
+    d_hidden = d_logits @ W2.T
+    d_hidden[hidden <= 0] = 0
+    return {"W1": x.T @ d_hidden, "b1": d_hidden.sum(axis=0), "W2": hidden.T @ d_logits,
+            "b2": d_logits.sum(axis=0)}
+""",
+        ),
+        "numerical_gradient_over_flat_positions": (
+            "ex03_numerical_gradient",
+            """
+def numerical_gradient(f, w, eps=1e-5):
+    gradient = np.zeros(w.shape)
+    for position in range(w.size):
+        index = np.unravel_index(position, w.shape)
+        saved = w[index].copy()
+        w[index] = saved + eps
+        above = f()
+        w[index] = saved - eps
+        below = f()
+        w[index] = saved
+        gradient[index] = (above - below) / (2 * eps)
+    return gradient
+""",
+        ),
+        "deep_mlp_functional_with_a_reshape_to_784": (
+            "ex03_deep_mlp",
+            """
+def make_deep_mlp():
+    images = keras.Input(shape=(28, 28))
+    x = layers.Reshape((784,))(images)
+    for units in (512, 256, 128):
+        x = layers.Dropout(0.1)(layers.Dense(units, activation="relu")(x))
+    return keras.Model(images, layers.Dense(10, activation="softmax")(x))
+""",
+        ),
+    }
+)
