@@ -337,13 +337,108 @@ EQUIVALENTS = {
         "ex04_classic_cnn",
         """
 def make_classic_cnn():
-images = keras.Input(shape=(28, 28))
-x = layers.Reshape((28, 28, 1))(images)
-x = layers.ReLU()(layers.MaxPooling2D(2)(layers.Conv2D(32, 5, padding="same")(x)))
-x = layers.Conv2D(64, 5, padding="same")(x)
-x = layers.Flatten()(layers.MaxPooling2D(2)(layers.Activation("relu")(x)))
-x = layers.ReLU()(layers.Dropout(0.5)(layers.Dense(1024)(x)))
-return keras.Model(images, layers.Softmax()(layers.Dense(10)(x)))
+    images = keras.Input(shape=(28, 28))
+    x = layers.Reshape((28, 28, 1))(images)
+    x = layers.ReLU()(layers.MaxPooling2D(2)(layers.Conv2D(32, 5, padding="same")(x)))
+    x = layers.Conv2D(64, 5, padding="same")(x)
+    x = layers.Flatten()(layers.MaxPooling2D(2)(layers.Activation("relu")(x)))
+    x = layers.ReLU()(layers.Dropout(0.5)(layers.Dense(1024)(x)))
+    return keras.Model(images, layers.Softmax()(layers.Dense(10)(x)))
 """,
     ),
 }
+
+# Issue 21: every instruction an exercise gives is checked by a case that breaking it changes.
+MISTAKES.update(
+    {
+        "max_pool_always_uses_2x2_blocks": (
+            "ex04_max_pool2d",
+            """
+def max_pool2d(feature_map, size=2):
+    height, width = feature_map.shape[0] // 2, feature_map.shape[1] // 2
+    blocks = feature_map[: height * 2, : width * 2].reshape(height, 2, width, 2)
+    return blocks.max(axis=(1, 3))
+""",
+        ),
+        "classic_cnn_dropout_of_a_quarter": (
+            "ex04_classic_cnn",
+            """
+def make_classic_cnn():
+    return keras.Sequential(
+        [
+            keras.Input(shape=(28, 28)),
+            layers.Reshape((28, 28, 1)),
+            layers.Conv2D(32, 5, padding="same", activation="relu"),
+            layers.MaxPooling2D(2),
+            layers.Conv2D(64, 5, padding="same", activation="relu"),
+            layers.MaxPooling2D(2),
+            layers.Flatten(),
+            layers.Dense(1024, activation="relu"),
+            layers.Dropout(0.25),
+            layers.Dense(10, activation="softmax"),
+        ]
+    )
+""",
+        ),
+    }
+)
+
+EQUIVALENTS.update(
+    {
+        "conv2d_in_float32_from_sliding_windows": (
+            "ex04_conv2d",
+            """
+def conv2d(image, kernel):
+    windows = np.lib.stride_tricks.sliding_window_view(np.asarray(image, np.float32), kernel.shape)
+    return np.einsum("ijkl,kl->ij", windows, np.asarray(kernel, np.float32))
+""",
+        ),
+        "output_size_with_math_floor_and_ceil": (
+            "ex04_conv_output_size",
+            """
+import math
+
+
+def conv_output_size(n, kernel, stride=1, padding="valid"):
+    if padding not in ("valid", "same"):
+        raise ValueError(f"padding is 'valid' or 'same', not {padding!r}")
+    if padding == "same":
+        return math.ceil(n / stride)
+    return math.floor((n - kernel) / stride) + 1
+""",
+        ),
+        "max_pool_in_float32_with_loops": (
+            "ex04_max_pool2d",
+            """
+def max_pool2d(feature_map, size=2):
+    height, width = feature_map.shape[0] // size, feature_map.shape[1] // size
+    result = np.empty((height, width), dtype=np.float32)
+    for i in range(result.shape[0]):
+        for j in range(result.shape[1]):
+            result[i, j] = feature_map[i * size : (i + 1) * size, j * size : (j + 1) * size].max()
+    return result
+""",
+        ),
+        "classic_cnn_reshape_instead_of_flatten": (
+            "ex04_classic_cnn",
+            """
+def make_classic_cnn():
+    relu = keras.activations.relu
+    return keras.Sequential(
+        [
+            keras.Input(shape=(28, 28)),
+            layers.Reshape((28, 28, 1)),
+            layers.Conv2D(32, (5, 5), padding="same", activation=relu),
+            layers.MaxPooling2D((2, 2)),
+            layers.Conv2D(64, (5, 5), padding="same", activation=relu),
+            layers.MaxPooling2D(pool_size=2, strides=2),
+            layers.Reshape((-1,)),
+            layers.Dense(1024, activation=relu),
+            layers.Dropout(rate=0.5),
+            layers.Dense(10, activation=keras.activations.softmax),
+        ]
+    )
+""",
+        ),
+    }
+)
