@@ -180,17 +180,62 @@ def make_regularised_mlp():
     }
 )
 
+# Issue 21 item 5: "independently for every example and every step" is tested.
+MISTAKES.update(
+    {
+        "dropout_one_mask_for_the_batch": (
+            "ex05_dropout",
+            """
+def dropout(activations, rate, rng, training=True):
+    if not 0 <= rate < 1:
+        raise ValueError(f"the rate must be in [0, 1); got {rate!r}")
+    activations = np.asarray(activations, dtype=float)
+    if not training:
+        return activations.copy()
+    keep = rng.random(activations.shape[-1:]) >= rate
+    return np.where(keep, activations / (1 - rate), 0.0)
+""",
+        ),
+        "dropout_drops_an_exact_count": (
+            "ex05_dropout",
+            """
+def dropout(activations, rate, rng, training=True):
+    if not 0 <= rate < 1:
+        raise ValueError(f"the rate must be in [0, 1); got {rate!r}")
+    activations = np.asarray(activations, dtype=float)
+    if not training:
+        return activations.copy()
+    dropped = rng.choice(activations.size, size=int(rate * activations.size), replace=False)
+    keep = np.ones(activations.size, dtype=bool)
+    keep[dropped] = False
+    return np.where(keep.reshape(activations.shape), activations / (1 - rate), 0.0)
+""",
+        ),
+    }
+)
+
 # Answers that differ from the solution in form, not in what they compute: each gets full marks.
 EQUIVALENTS = {
     "regularised_mlp_l1l2_and_relu_layer": (
         "ex05_regularised_mlp",
         """
 def make_regularised_mlp():
-return keras.Sequential([
-    keras.Input(shape=(28, 28)), layers.Flatten(), layers.Dropout(0.2),
-    layers.Dense(800, kernel_regularizer=keras.regularizers.L1L2(l2=1e-4)),
-    layers.Dropout(0.5), layers.ReLU(), layers.Dense(10), layers.Softmax(),
-])
+    return keras.Sequential([
+        keras.Input(shape=(28, 28)), layers.Flatten(), layers.Dropout(0.2),
+        layers.Dense(800, kernel_regularizer=keras.regularizers.L1L2(l2=1e-4)),
+        layers.Dropout(0.5), layers.ReLU(), layers.Dense(10), layers.Softmax(),
+    ])
+""",
+    ),
+    "regularised_mlp_reshape_instead_of_flatten": (
+        "ex05_regularised_mlp",
+        """
+def make_regularised_mlp():
+    return keras.Sequential([
+        keras.Input(shape=(28, 28)), layers.Reshape((784,)), layers.Dropout(0.2),
+        layers.Dense(800, activation="relu", kernel_regularizer=keras.regularizers.L2(1e-4)),
+        layers.Dropout(0.5), layers.Dense(10, activation="softmax"),
+    ])
 """,
     ),
 }
