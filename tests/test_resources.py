@@ -34,14 +34,17 @@ SHARES_A_WORKER_WITH = TINY
 DISK_MIB, PROCESSES = 64, 64
 SLEEP = "293"  # seconds the forked children sleep: their mark in the process table
 
+# The watch polls every 0.5 s; the tmpfs itself stops the writes (ENOSPC). The filler stays a
+# second after its writes so that a poll sees the full tmpfs, since the tiny chapter ends at once.
 FILL = """
-import os
+import os, time
 try:
     with open({target}, "wb") as big:
         for _ in range({chunks}):
             big.write(bytes(2**20))
 except OSError:
     pass
+time.sleep(1)
 """
 SOCKETS = "os.path.join(os.path.dirname(json.load(open(sys.argv[-1]))['ip']), 'big.bin')"
 BELOW_SOCKETS = (
