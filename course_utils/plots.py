@@ -1,6 +1,11 @@
 """Figures the chapters draw. Every function returns a matplotlib `Figure` and shows nothing.
 
 A notebook shows a returned figure once, as the value of its cell (or with ``display(fig)``).
+
+Colours never carry a distinction on red against green alone. Importing this module makes
+matplotlib's colour cycle (``"C0"``, ``"C1"``, ...) its colour-blind-safe ``tableau-colorblind10``
+style; images use ``gray_r`` for digits, ``viridis`` or ``Blues`` for magnitudes and ``RdBu_r`` or
+``seismic`` (blue against red) for signed values.
 """
 
 from __future__ import annotations
@@ -15,6 +20,8 @@ from matplotlib.ticker import MaxNLocator
 
 from course_utils.data import as_images
 from course_utils.training import calibration_bins
+
+plt.style.use("tableau-colorblind10")
 
 
 def _new_figure(width: float, height: float) -> Figure:

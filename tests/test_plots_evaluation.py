@@ -125,3 +125,32 @@ def test_evaluation_plots_leave_no_figure_open():
     assert plt.get_fignums() == []
     for figure in figures:
         figure.savefig(io.BytesIO(), format="png")
+
+
+def test_figures_never_tell_things_apart_by_red_against_green_alone():
+    """Lines cycle through a colour-blind-safe palette; images use a safe colour map."""
+    cycle = plt.rcParams["axes.prop_cycle"]
+    assert cycle == plt.style.library["tableau-colorblind10"]["axes.prop_cycle"]
+    rng = np.random.default_rng(0)
+    images = rng.random((3, 28, 28))
+    labels, predicted = np.array([4, 1, 7]), np.array([4, 2, 7])
+    probabilities = rng.dirichlet(np.ones(10), size=3)
+    figures = [
+        plots.digit_grid(images, labels, predictions=predicted),
+        plots.weight_templates(rng.normal(size=(784, 10))),
+        plots.feature_maps(images, rng.random((3, 14, 14, 4))),
+        plots.confusion_matrix(COUNTS),
+        plots.mistakes_gallery(images, labels, probabilities),
+        plots.weight_snapshots({1: rng.normal(size=(784, 3))}),
+        plots.filter_grid(rng.random((14, 14, 5))),
+        plots.saliency_grid(images, rng.normal(size=(3, 10, 28, 28))),
+        plots.reliability_diagram(labels, probabilities),
+    ]
+    maps = {
+        artist.get_cmap().name
+        for figure in figures
+        for ax in figure.axes
+        for artist in [*ax.images, *ax.collections]
+        if hasattr(artist, "get_cmap") and artist.get_array() is not None
+    }
+    assert maps and maps <= {"gray_r", "viridis", "Blues", "RdBu_r", "seismic"}, maps
