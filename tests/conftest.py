@@ -8,7 +8,8 @@ the same run, so no submission is graded twice.
 
 `make test` runs these tests in two pytest-xdist workers (``--dist loadgroup``): the tests of one
 graded class share a worker (so each class is graded once), and every other module keeps its
-tests in one worker (so its module-scoped batch is graded once).
+tests in one worker (so its module-scoped batch is graded once), or one worker per value of the
+parameter its ``WORKER_PER`` names.
 """
 
 from __future__ import annotations
@@ -88,6 +89,8 @@ def pytest_collection_modifyitems(items):
         chapter = params.get("chapter") or getattr(item.module, "CHAPTER", None)
         if "graded_class" in item.fixturenames or hasattr(item.module, "SHARES_A_WORKER_WITH"):
             group = f"class-{getattr(item.module, 'SHARES_A_WORKER_WITH', None) or chapter}"
+        elif (parameter := getattr(item.module, "WORKER_PER", None)) in params:
+            group = f"{item.module.__name__}-{params[parameter]}"
         else:
             group = item.module.__name__
         item.add_marker(pytest.mark.xdist_group(group))

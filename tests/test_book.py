@@ -13,9 +13,7 @@ from __future__ import annotations
 import html
 import importlib.util
 import json
-import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -26,6 +24,7 @@ from PIL import Image
 from sphinx.errors import ConfigError
 from sphinx.search.en import SearchEnglish
 
+from tests.book_support import chromium_path, instructor_site, page, student_site
 from tests.notebooks import (
     CHAPTER_IDS,
     ROOT,
@@ -44,25 +43,14 @@ COLAB = "colab.research.google.com/github/digits-course/digits/blob/main"
 SHOW_SOURCE = "Show code cell source"  # myst-nb's control that expands a hide-input cell
 
 
-def built_site(variable: str, default: str) -> Path:
-    folder = ROOT / os.environ.get(variable, default)
-    if not (folder / "index.html").exists():
-        pytest.fail(f"no built book in {folder}: run `make book` and `make book-instructor`")
-    return folder
-
-
 @pytest.fixture(scope="module")
 def html_dir() -> Path:
-    return built_site("BOOK_HTML", "_build/html")
+    return student_site()
 
 
 @pytest.fixture(scope="module")
 def instructor_dir() -> Path:
-    return built_site("BOOK_HTML_INSTRUCTOR", "_build/instructor/_build/html")
-
-
-def page(site: Path, chapter: str) -> Path:
-    return site / "solutions" / chapter / f"{chapter}.html"
+    return instructor_site()
 
 
 TYPOGRAPHY = str.maketrans(
@@ -259,10 +247,7 @@ def test_unknown_edition_is_refused_with_the_names_of_both(monkeypatch):
 
 @pytest.fixture(scope="module")
 def chromium() -> str:
-    path = shutil.which("chromium") or shutil.which("chromium-browser")
-    if path is None:
-        pytest.fail("chromium is not installed: `make chromium` installs Debian's package")
-    return path
+    return chromium_path()
 
 
 def render(chromium: str, url: str, tmp_path: Path, *extra: str) -> subprocess.CompletedProcess:

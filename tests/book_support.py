@@ -1,0 +1,41 @@
+"""The built book that `make test` hands to the book tests (test_book.py, test_accessibility.py).
+
+`make test` builds both editions (fast profile) first and passes their folders in ``BOOK_HTML`` and
+``BOOK_HTML_INSTRUCTOR``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.notebooks import ROOT
+
+
+def built_site(variable: str, default: str) -> Path:
+    folder = ROOT / os.environ.get(variable, default)
+    if not (folder / "index.html").exists():
+        pytest.fail(f"no built book in {folder}: run `make book` and `make book-instructor`")
+    return folder
+
+
+def student_site() -> Path:
+    return built_site("BOOK_HTML", "_build/html")
+
+
+def instructor_site() -> Path:
+    return built_site("BOOK_HTML_INSTRUCTOR", "_build/instructor/_build/html")
+
+
+def page(site: Path, chapter: str) -> Path:
+    return site / "solutions" / chapter / f"{chapter}.html"
+
+
+def chromium_path() -> str:
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:
+        pytest.fail("chromium is not installed: `make chromium` installs Debian's package")
+    return path
