@@ -38,7 +38,8 @@ $(VENV)/.installed: pyproject.toml grading/pyproject.toml
 	touch $@
 
 # Two editions of one execution (_ext/book_editions.py): the student edition in _build/html is
-# safe to publish; the instructor edition, with solutions, goes to its own folder.
+# safe to publish; the instructor edition, with solutions, goes to its own folder. The build first
+# executes the chapters its cache lacks, one per core (_ext/book_execution.py).
 book: venv
 	BOOK_EDITION=student $(BIN)/jupyter-book build -W -n --keep-going .
 	@echo "Student edition (safe to publish): file://$(CURDIR)/_build/html/index.html"

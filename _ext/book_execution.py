@@ -39,6 +39,21 @@ def stale_notebooks(cache, paths: list[Path]) -> list[Path]:
     return stale
 
 
+def longest_first(cache, paths: list[Path]) -> list[Path]:
+    """``paths`` in the order that finishes soonest on few cores: the longest run first.
+
+    A notebook's length is its last run's in the cache, whatever its code was then; a notebook
+    never run before counts as long, and among those later chapters go first, since they
+    train more.
+    """
+    seconds = {
+        record.uri: record.data.get("execution_seconds", 0.0)
+        for record in cache.list_cache_records()
+    }
+    order = {path: index for index, path in enumerate(paths)}
+    return sorted(paths, key=lambda path: (-seconds.get(str(path), float("inf")), -order[path]))
+
+
 def execute(pk: int, uri: str, cache_path: str, timeout: int, threads: int) -> tuple[int, float]:
     """Execute one project notebook into the cache; return jupyter-cache's status and seconds."""
     # Each kernel gets its share of the cores: two TensorFlow kernels that both use every core
@@ -60,7 +75,7 @@ def execute_stale_notebooks(app: Sphinx, env, docnames: list[str]) -> None:
     stale = stale_notebooks(cache, [path for path in paths if path.suffix == ".ipynb"])
     if not stale:
         return
-    records = [cache.add_nb_to_project(str(path)) for path in stale]
+    records = [cache.add_nb_to_project(str(path)) for path in longest_first(cache, stale)]
     cores = os.cpu_count() or 1
     workers = min(len(records), cores)
     print(f"Executing {len(records)} notebook(s), {workers} at a time:", flush=True)

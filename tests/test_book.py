@@ -17,9 +17,12 @@ import re
 import subprocess
 from pathlib import Path
 
+import nbformat
 import numpy as np
 import pytest
 from bs4 import BeautifulSoup
+from jupyter_cache import get_cache
+from jupyter_cache.base import CacheBundleIn
 from PIL import Image
 from sphinx.errors import ConfigError
 from sphinx.search.en import SearchEnglish
@@ -234,6 +237,7 @@ def test_editions_are_built_to_different_folders(html_dir, instructor_dir):
     assert "Instructor edition" not in (html_dir / "intro.html").read_text()
 
 
+@pytest.mark.unit
 def test_unknown_edition_is_refused_with_the_names_of_both(monkeypatch):
     spec = importlib.util.spec_from_file_location("book_editions", ROOT / "_ext/book_editions.py")
     editions = importlib.util.module_from_spec(spec)
@@ -243,6 +247,28 @@ def test_unknown_edition_is_refused_with_the_names_of_both(monkeypatch):
         editions.book_edition()
     monkeypatch.setenv("BOOK_EDITION", " Instructor ")
     assert editions.book_edition() == "instructor"
+
+
+@pytest.mark.unit
+def test_book_executes_only_what_its_cache_lacks_and_the_longest_notebook_first(tmp_path):
+    spec = importlib.util.spec_from_file_location("book_execution", ROOT / "_ext/book_execution.py")
+    execution = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(execution)
+    cache = get_cache(str(tmp_path / "cache"))
+    paths = []
+    for name, code in [("short", "1 + 1"), ("long", "2 + 2"), ("new", "3 + 3"), ("newer", "4")]:
+        path = tmp_path / f"{name}.ipynb"
+        nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)]), path)
+        paths.append(path)
+    for path, seconds in [(paths[0], 5.0), (paths[1], 50.0)]:
+        notebook = nbformat.read(path, as_version=4)
+        bundle = CacheBundleIn(notebook, str(path), data={"execution_seconds": seconds})
+        cache.cache_notebook_bundle(bundle, check_validity=False)
+    assert execution.stale_notebooks(cache, paths) == paths[2:]
+    (tmp_path / "long.ipynb").write_text(nbformat.writes(nbformat.v4.new_notebook()))
+    assert execution.stale_notebooks(cache, paths) == paths[1:]
+    # Never run before: later first; then by the last run's seconds, whatever its code was.
+    assert execution.longest_first(cache, paths) == [paths[3], paths[2], paths[1], paths[0]]
 
 
 @pytest.fixture(scope="module")
