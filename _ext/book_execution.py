@@ -56,8 +56,8 @@ def longest_first(cache, paths: list[Path]) -> list[Path]:
 
 def execute(pk: int, uri: str, cache_path: str, timeout: int, threads: int) -> tuple[int, float]:
     """Execute one project notebook into the cache; return jupyter-cache's status and seconds."""
-    # Each kernel gets its share of the cores: two TensorFlow kernels that both use every core
-    # on a 2-core machine are slower together than one after the other.
+    # Each kernel gets its share of the cores, so that TensorFlow's thread pools of kernels that
+    # run side by side do not compete for every core.
     for name in ("TF_NUM_INTRAOP_THREADS", "OMP_NUM_THREADS"):
         os.environ.setdefault(name, str(threads))
     started = time.monotonic()
