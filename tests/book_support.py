@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 from pathlib import Path
@@ -39,3 +40,11 @@ def chromium_path() -> str:
     if path is None:
         pytest.fail("chromium is not installed: `make chromium` installs Debian's package")
     return path
+
+
+def load_extension(name: str):
+    """The book's Sphinx extension ``_ext/<name>.py`` as a module (``_ext`` is not a package)."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "_ext" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -11,7 +11,6 @@ the student notebook. The instructor edition (``make book-instructor``) shows so
 from __future__ import annotations
 
 import html
-import importlib.util
 import json
 import re
 import subprocess
@@ -27,10 +26,15 @@ from PIL import Image
 from sphinx.errors import ConfigError
 from sphinx.search.en import SearchEnglish
 
-from tests.book_support import chromium_path, instructor_site, page, student_site
+from tests.book_support import (
+    chromium_path,
+    instructor_site,
+    load_extension,
+    page,
+    student_site,
+)
 from tests.notebooks import (
     CHAPTER_IDS,
-    ROOT,
     answers_of,
     hidden_test_lines,
     model_answer_lines,
@@ -239,9 +243,7 @@ def test_editions_are_built_to_different_folders(html_dir, instructor_dir):
 
 @pytest.mark.unit
 def test_unknown_edition_is_refused_with_the_names_of_both(monkeypatch):
-    spec = importlib.util.spec_from_file_location("book_editions", ROOT / "_ext/book_editions.py")
-    editions = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(editions)
+    editions = load_extension("book_editions")
     monkeypatch.setenv("BOOK_EDITION", "teacher")
     with pytest.raises(ConfigError, match="'student' or 'instructor'; got 'teacher'"):
         editions.book_edition()
@@ -251,9 +253,7 @@ def test_unknown_edition_is_refused_with_the_names_of_both(monkeypatch):
 
 @pytest.mark.unit
 def test_book_executes_only_what_its_cache_lacks_and_the_longest_notebook_first(tmp_path):
-    spec = importlib.util.spec_from_file_location("book_execution", ROOT / "_ext/book_execution.py")
-    execution = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(execution)
+    execution = load_extension("book_execution")
     cache = get_cache(str(tmp_path / "cache"))
     paths = []
     for name, code in [("short", "1 + 1"), ("long", "2 + 2"), ("new", "3 + 3"), ("newer", "4")]:
