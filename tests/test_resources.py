@@ -73,35 +73,28 @@ def fills(target: str) -> str:
     return FILL.format(target=target, chunks=2 * DISK_MIB)
 
 
-def resource_submissions() -> dict[str, tuple[object, str]]:
-    """Every submission by student id, with the status and the reason's mark it must get."""
+def resource_submissions() -> dict[str, tuple[dict[str, str], str, str]]:
+    """Every submission by student id: its answers, and the status and the reason's mark it must
+    get (the notebooks are written by `over_limits`, not at collection)."""
     disk = f"wrote more than {DISK_MIB} MiB (disk_mib)"
     return {
-        "correct-a": (submission(CHAPTER, SOLVED), "graded", ""),
-        "correct-b": (submission(CHAPTER, SOLVED), "graded", ""),
-        "fills-folder": (submission(CHAPTER, {"ex00_one_hot": fills("'big.bin'")}), "error", disk),
-        "fills-tmp": (
-            submission(CHAPTER, {"ex00_one_hot": fills("'/tmp/big.bin'")}),
-            "error",
-            disk,
-        ),
-        "fills-sockets": (
-            submission(CHAPTER, {"ex00_one_hot": "import json, sys\n" + fills(SOCKETS)}),
-            "error",
-            disk,
-        ),
+        "correct-a": (SOLVED, "graded", ""),
+        "correct-b": (SOLVED, "graded", ""),
+        "fills-folder": ({"ex00_one_hot": fills("'big.bin'")}, "error", disk),
+        "fills-tmp": ({"ex00_one_hot": fills("'/tmp/big.bin'")}, "error", disk),
+        "fills-sockets": ({"ex00_one_hot": "import json, sys\n" + fills(SOCKETS)}, "error", disk),
         "fills-below-sockets": (
-            submission(CHAPTER, {"ex00_one_hot": "import json, sys\n" + fills(BELOW_SOCKETS)}),
+            {"ex00_one_hot": "import json, sys\n" + fills(BELOW_SOCKETS)},
             "error",
             disk,
         ),
         "forks": (
-            submission(CHAPTER, {"ex00_one_hot": FORK}),
+            {"ex00_one_hot": FORK},
             "error",
             f"started more than {PROCESSES} processes (processes)",
         ),
         "spreads-memory-over-children": (
-            submission(CHAPTER, {"ex00_one_hot": SPREAD}),
+            {"ex00_one_hot": SPREAD},
             "error",
             "used more than 4 GiB of memory (memory_gib)",
         ),
@@ -119,8 +112,8 @@ def over_limits(tmp_path_factory):
     course = make_course(tmp_path_factory.mktemp("resources-course"), tiny=True)
     inbox = tmp_path_factory.mktemp("resources-submissions")
     cases = resource_submissions()
-    for student, (notebook, _, _) in cases.items():
-        write_submission(inbox, student, notebook)
+    for student, (answers, _, _) in cases.items():
+        write_submission(inbox, student, submission(CHAPTER, answers))
     cgroups_before = our_cgroups()
     result = run_course(
         "grade",
