@@ -58,12 +58,35 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def tab(browser):
+def new_tab(browser) -> Page:
     tab = browser.new_page(viewport={"width": 1280, "height": 900})
     tab.route(re.compile(r"^(?!file:)"), lambda route: route.abort())
+    return tab
+
+
+@pytest.fixture
+def tab(browser):
+    tab = new_tab(browser)
     yield tab
     tab.close()
+
+
+@pytest.fixture(scope="module")
+def audited(browser):
+    """``audited(edition, name)``: what one load of the page gives the tests (`audit`); each
+    page of the module's edition is loaded once."""
+    audits: dict[tuple[str, str], dict] = {}
+
+    def get(edition: str, name: str) -> dict:
+        if (edition, name) not in audits:
+            tab = new_tab(browser)
+            try:
+                audits[edition, name] = audit(tab, site_page(edition, name).as_uri())
+            finally:
+                tab.close()
+        return audits[edition, name]
+
+    return get
 
 
 def wcag_violations(tab: Page, url: str) -> list[dict]:
@@ -75,6 +98,21 @@ def wcag_violations(tab: Page, url: str) -> list[dict]:
     return [
         violation for violation in response["violations"] if set(violation["tags"]) & set(WCAG_TAGS)
     ]
+
+
+def audit(tab: Page, url: str) -> dict:
+    """The page at ``url``: its WCAG violations (`wcag_violations`), its language, how many
+    ``h1`` a reader sees and the levels of the headings its main part shows, in order."""
+    violations = wcag_violations(tab, url)
+    headings = tab.locator("main :is(h1, h2, h3, h4, h5, h6):visible").evaluate_all(
+        "headings => headings.map(h => h.tagName.toLowerCase())"
+    )
+    return {
+        "violations": violations,
+        "lang": tab.get_attribute("html", "lang"),
+        "visible_h1": tab.locator("h1:visible").count(),
+        "heading_levels": [int(tag[1]) for tag in headings],
+    }
 
 
 def undescribed_images(html: str) -> list[str]:
@@ -116,8 +154,8 @@ def test_audit_covers_every_page_of_the_site(edition):
 
 @pytest.mark.parametrize("name", PAGES)
 @pytest.mark.parametrize("edition", EDITIONS)
-def test_page_has_no_serious_or_critical_wcag_violation(edition, name, tab):
-    violations = wcag_violations(tab, site_page(edition, name).as_uri())
+def test_page_has_no_serious_or_critical_wcag_violation(edition, name, audited):
+    violations = audited(edition, name)["violations"]
     blocking = [violation for violation in violations if violation["impact"] in BLOCKING]
     assert not blocking, summary(blocking)
     if violations:
@@ -149,16 +187,11 @@ def test_audit_fails_a_page_with_an_undescribed_figure(tab, tmp_path):
 
 @pytest.mark.parametrize("name", PAGES[1:])
 @pytest.mark.parametrize("edition", EDITIONS)
-def test_page_language_one_h1_and_headings_in_order(edition, name, tab):
-    tab.goto(site_page(edition, name).as_uri())
-    assert tab.get_attribute("html", "lang") == "en"
-    assert tab.locator("h1:visible").count() == 1
-    levels = [
-        int(tag[1])
-        for tag in tab.locator("main :is(h1, h2, h3, h4, h5, h6):visible").evaluate_all(
-            "headings => headings.map(h => h.tagName.toLowerCase())"
-        )
-    ]
+def test_page_language_one_h1_and_headings_in_order(edition, name, audited):
+    page_audit = audited(edition, name)
+    assert page_audit["lang"] == "en"
+    assert page_audit["visible_h1"] == 1
+    levels = page_audit["heading_levels"]
     skips = [(before, after) for before, after in itertools.pairwise(levels) if after > before + 1]
     assert levels[0] == 1 and not skips, levels
 
