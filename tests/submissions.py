@@ -7,8 +7,9 @@ start (4 s of importing TensorFlow) is shared. That every exercise's points depe
 answer only is checked twice: every exercise without a mistake in a pack keeps its points, and a
 solution with one exercise left as the student notebook has it (``without-<exercise>``) loses
 that exercise's points and no other. The chapter's equivalent answers (``EQUIVALENTS`` in the
-same file: right answers in another form) are packed the same way, beside the solution's other
-answers (``equivalent-<n>``), and must get full marks.
+same file: right answers in another form) take the place of the solution's answer in those same
+submissions, where their exercise is answered right (`equivalent_hosts`), and must get full marks
+there, beside wrong or blank answers to other exercises: they cost no kernel of their own.
 """
 
 from __future__ import annotations
@@ -49,16 +50,39 @@ def equivalents_of(chapter: str) -> dict[str, tuple[str, str]]:
     return getattr(importlib.import_module(f"tests.mistakes.{chapter}"), "EQUIVALENTS", {})
 
 
-def equivalent_packs(chapter: str) -> list[dict[str, tuple[str, str]]]:
-    """The chapter's equivalent answers in packs, each with at most one per exercise."""
+def right_exercises(chapter: str) -> dict[str, set[str]]:
+    """The exercises each mistake pack and each exercise-left-blank submission answers right,
+    by student id."""
+    exercises = set(code_exercises(chapter))
+    right = {
+        pack_student(index): exercises - {cell for cell, _ in pack.values()}
+        for index, pack in enumerate(mistake_packs(chapter))
+    }
+    return right | {without_student(exercise): exercises - {exercise} for exercise in exercises}
+
+
+def equivalent_hosts(chapter: str) -> dict[str, str]:
+    """The student id whose submission holds each equivalent answer, ``{name: student}``.
+
+    An equivalent answer replaces the solution's answer in a submission of `right_exercises`
+    that answers its exercise right and holds no other equivalent answer of that exercise; the
+    exercises with most equivalent answers are placed first, each into the submission holding
+    fewest so far. Where no such submission is left, it gets one of its own (``equivalent-<n>``,
+    the solution with that answer).
+    """
     answers = equivalents_of(chapter)
-    return packs_of(answers, largest=len(code_exercises(chapter))) if answers else []
-
-
-def equivalent_student(chapter: str, name: str) -> str:
-    """The student id of the pack of `equivalent_packs` that holds the answer ``name``."""
-    index = next(i for i, pack in enumerate(equivalent_packs(chapter)) if name in pack)
-    return f"equivalent-{index + 1}"
+    right = right_exercises(chapter)
+    taken: dict[str, set[str]] = {student: set() for student in right}
+    per_exercise = Counter(cell for cell, _ in answers.values())
+    hosts = {}
+    for name, (cell, _) in sorted(answers.items(), key=lambda item: -per_exercise[item[1][0]]):
+        free = [student for student in right if cell in right[student] - taken[student]]
+        if not free:
+            own = f"equivalent-{sum(student.startswith('equivalent-') for student in right) + 1}"
+            right[own], taken[own], free = set(code_exercises(chapter)), set(), [own]
+        hosts[name] = min(free, key=lambda student: len(taken[student]))
+        taken[hosts[name]].add(cell)
+    return hosts
 
 
 def mistake_packs(chapter: str) -> list[dict[str, tuple[str, str]]]:
@@ -113,22 +137,27 @@ def without_student(exercise: str) -> str:
 
 
 def honest(chapter: str) -> dict[str, nbformat.NotebookNode]:
-    """The blank notebook, the solution, each pack of mistakes or of equivalent answers, and each
-    exercise left blank."""
+    """The blank notebook, the solution, each pack of mistakes and each exercise left blank, with
+    the equivalent answers in place of the solution's where `equivalent_hosts` puts them."""
     solved = answers_of(read(solution_path(chapter)))
     named = [*mistakes_of(chapter).values(), *equivalents_of(chapter).values()]
     unknown = {cell for cell, _ in named} - set(solved)
     assert not unknown, f"tests/mistakes/{chapter}.py names unknown answer cells {unknown}"
+    other_forms: dict[str, dict[str, str]] = {}
+    for name, student in equivalent_hosts(chapter).items():
+        cell, source = equivalents_of(chapter)[name]
+        other_forms.setdefault(student, {})[cell] = source
     students = {"blank": submission(chapter, {}), "solution": submission(chapter, solved)}
     for index, pack in enumerate(mistake_packs(chapter)):
         wrong = {cell: source for cell, source in pack.values()}
-        students[pack_student(index)] = submission(chapter, {**solved, **wrong})
-    for index, pack in enumerate(equivalent_packs(chapter)):
-        other_form = {cell: source for cell, source in pack.values()}
-        students[f"equivalent-{index + 1}"] = submission(chapter, {**solved, **other_form})
+        student = pack_student(index)
+        students[student] = submission(chapter, {**solved, **other_forms.pop(student, {}), **wrong})
     for exercise in code_exercises(chapter):
         answered = {cell: source for cell, source in solved.items() if cell != exercise}
-        students[without_student(exercise)] = submission(chapter, answered)
+        student = without_student(exercise)
+        students[student] = submission(chapter, {**answered, **other_forms.pop(student, {})})
+    for student, answers in other_forms.items():  # equivalent answers with no other host
+        students[student] = submission(chapter, {**solved, **answers})
     return students
 
 

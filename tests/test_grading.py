@@ -1,7 +1,8 @@
 """Grading self-test: the blank notebook scores 0, the solutions full marks, each known mistake
 loses points on its own exercise while the exercises without a mistake in its submission keep
 theirs, an exercise left blank costs its own points and no other, and each answer that differs
-from the solution in form only (``EQUIVALENTS`` of tests/mistakes/<chapter>.py) gets full marks.
+from the solution in form only (``EQUIVALENTS`` of tests/mistakes/<chapter>.py) gets full marks,
+graded in place of the solution's answer in one of those submissions.
 
 Every chapter's submissions are graded as one class by ``course grade --jobs 2``, as an instructor
 grades them (in the sandbox, demonstrations skipped, the tests in the checker), once per
@@ -24,11 +25,12 @@ from tests.notebooks import (
 )
 from tests.submissions import (
     code_exercises,
-    equivalent_student,
+    equivalent_hosts,
     equivalents_of,
     mistake_packs,
     mistakes_of,
     pack_of,
+    right_exercises,
     without_student,
 )
 
@@ -124,9 +126,25 @@ def test_each_equivalent_answer_replaces_an_answer_of_the_solution(chapter, name
     compile(source, f"tests/mistakes/{chapter}.py: EQUIVALENTS[{name!r}]", "exec")
 
 
+@pytest.mark.unit
+@pytest.mark.parametrize("chapter", CHAPTER_IDS)
+def test_each_equivalent_answer_is_graded_where_its_exercise_is_answered_right(chapter):
+    hosts = equivalent_hosts(chapter)
+    assert sorted(hosts) == sorted(equivalents_of(chapter))
+    right = right_exercises(chapter)
+    for student in set(hosts.values()):
+        exercises = [equivalents_of(chapter)[name][0] for name in hosts if hosts[name] == student]
+        assert len(set(exercises)) == len(exercises), f"{student}: two answers to one exercise"
+        if student in right:
+            assert set(exercises) <= right[student], f"{student} does not answer them right"
+
+
 @pytest.mark.parametrize(("chapter", "name"), EQUIVALENT_CASES)
 def test_an_equivalent_answer_gets_full_marks(chapter, name, scores):
-    got = scores[equivalent_student(chapter, name)]
-    assert {cell.grade_id: got[cell.grade_id] for cell in autograded_cells(chapter)} == {
-        cell.grade_id: cell.points for cell in autograded_cells(chapter)
+    exercise = equivalents_of(chapter)[name][0]
+    got = scores[equivalent_hosts(chapter)[name]]
+    own = [cell for cell in autograded_cells(chapter) if exercise_of(cell.grade_id) == exercise]
+    assert own, f"no autograded test cell of {exercise}"
+    assert {cell.grade_id: got[cell.grade_id] for cell in own} == {
+        cell.grade_id: cell.points for cell in own
     }
