@@ -6,9 +6,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
+import re
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -40,6 +43,29 @@ def chromium_path() -> str:
     if path is None:
         pytest.fail("chromium is not installed: `make chromium` installs Debian's package")
     return path
+
+
+@contextlib.contextmanager
+def headless_chromium() -> Iterator:
+    """Debian's Chromium, headless, driven by Playwright: the browser of the book tests."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path(),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def new_tab(browser, width: int = 1280, height: int = 900):
+    """A tab of ``browser`` that refuses every request leaving the machine (offline anyway)."""
+    tab = browser.new_page(viewport={"width": width, "height": height})
+    tab.route(re.compile(r"^(?!file:)"), lambda route: route.abort())
+    return tab
 
 
 def load_extension(name: str):

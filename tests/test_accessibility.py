@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from bs4 import BeautifulSoup
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page
 
-from tests.book_support import chromium_path, instructor_site, page, student_site
+from tests.book_support import headless_chromium, instructor_site, new_tab, page, student_site
 from tests.notebooks import CHAPTER_IDS
 
 EDITIONS = {"student": student_site, "instructor": instructor_site}
@@ -49,19 +49,8 @@ MATHJAX_CONFIG = re.compile(r"MathJax = (\{.*?\})\s*</script>", re.DOTALL)
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium_path(),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
+    with headless_chromium() as browser:
         yield browser
-        browser.close()
-
-
-def new_tab(browser) -> Page:
-    tab = browser.new_page(viewport={"width": 1280, "height": 900})
-    tab.route(re.compile(r"^(?!file:)"), lambda route: route.abort())
-    return tab
 
 
 @pytest.fixture

@@ -11,9 +11,9 @@ the student notebook. The instructor edition (``make book-instructor``) shows so
 from __future__ import annotations
 
 import html
+import io
 import json
 import re
-import subprocess
 from pathlib import Path
 
 import nbformat
@@ -27,9 +27,10 @@ from sphinx.errors import ConfigError
 from sphinx.search.en import SearchEnglish
 
 from tests.book_support import (
-    chromium_path,
+    headless_chromium,
     instructor_site,
     load_extension,
+    new_tab,
     page,
     student_site,
 )
@@ -272,45 +273,29 @@ def test_book_executes_only_what_its_cache_lacks_and_the_longest_notebook_first(
 
 
 @pytest.fixture(scope="module")
-def chromium() -> str:
-    return chromium_path()
+def browser():
+    with headless_chromium() as browser:
+        yield browser
 
 
-def render(chromium: str, url: str, tmp_path: Path, *extra: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [
-            chromium,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            f"--user-data-dir={tmp_path / 'profile'}",
-            "--virtual-time-budget=3000",
-            *extra,
-            url,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
+def rendered(browser, url: str) -> tuple[str, np.ndarray]:
+    """The page at ``url`` in a 1280x2000 window once it has loaded: its DOM and the grey
+    levels of its screenshot."""
+    tab = new_tab(browser, width=1280, height=2000)
+    try:
+        tab.goto(url, wait_until="networkidle")
+        pixels = np.asarray(Image.open(io.BytesIO(tab.screenshot())).convert("L"), dtype=float)
+        return tab.content(), pixels
+    finally:
+        tab.close()
 
 
 @pytest.mark.parametrize("chapter", CHAPTER_IDS)
-def test_chapter_page_renders_figures_and_text_in_chromium(chapter, html_dir, chromium, tmp_path):
-    url = page(html_dir, chapter).as_uri()
-    dom = render(chromium, url, tmp_path, "--dump-dom").stdout
+def test_chapter_page_renders_figures_and_text_in_chromium(chapter, html_dir, browser):
+    dom, pixels = rendered(browser, page(html_dir, chapter).as_uri())
     title = read(solution_path(chapter)).cells[0].source.splitlines()[0].lstrip("# ").strip()
     assert title.split("·")[-1].strip() in dom
     assert dom.count("<img") >= 3, "expected the chapter's figures in the page"
-
-    screenshot = tmp_path / f"{chapter}.png"
-    render(chromium, url, tmp_path, f"--screenshot={screenshot}", "--window-size=1280,2000")
-    pixels = np.asarray(Image.open(screenshot).convert("L"), dtype=float)
     inked = (pixels < 200).mean()
     assert 0.02 < inked < 0.6, f"the screenshot looks blank or broken ({inked:.1%} dark pixels)"
     rows_with_content = ((pixels < 200).mean(axis=1) > 0.01).mean()
@@ -319,9 +304,9 @@ def test_chapter_page_renders_figures_and_text_in_chromium(chapter, html_dir, ch
 
 @pytest.mark.parametrize("chapter", CHAPTER_IDS)
 def test_student_page_in_chromium_shows_stubs_and_no_show_solution_control(
-    chapter, html_dir, chromium, tmp_path
+    chapter, html_dir, browser
 ):
-    dom = render(chromium, page(html_dir, chapter).as_uri(), tmp_path, "--dump-dom").stdout
+    dom, _ = rendered(browser, page(html_dir, chapter).as_uri())
     soup = BeautifulSoup(dom, "html.parser")
     assert "raise NotImplementedError" in soup.get_text()
     assert SHOW_SOURCE not in dom and not soup.select("details.hide")
@@ -329,9 +314,6 @@ def test_student_page_in_chromium_shows_stubs_and_no_show_solution_control(
     assert badge["href"].endswith(f"/chapters/{chapter}/{chapter}.ipynb")
 
 
-def test_instructor_page_in_chromium_keeps_the_show_solution_control(
-    instructor_dir, chromium, tmp_path
-):
-    chapter = CHAPTER_IDS[-1]
-    dom = render(chromium, page(instructor_dir, chapter).as_uri(), tmp_path, "--dump-dom").stdout
+def test_instructor_page_in_chromium_keeps_the_show_solution_control(instructor_dir, browser):
+    dom, _ = rendered(browser, page(instructor_dir, CHAPTER_IDS[-1]).as_uri())
     assert SHOW_SOURCE in dom
