@@ -20,6 +20,7 @@ import pytest
 from nbgrader.api import Gradebook
 
 from tests import submissions
+from tests.book_support import headless_chromium
 from tests.course_support import (
     make_course,
     read_grades,
@@ -58,6 +59,13 @@ def grade_class(chapter: str, folder: Path) -> dict:
         "flagged": flagged,
         "cells": cells,
     }
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium for the book tests (test_book.py, test_accessibility.py)."""
+    with headless_chromium() as browser:
+        yield browser
 
 
 @pytest.fixture(scope="session")

@@ -22,7 +22,7 @@ from axe_playwright_python.sync_playwright import Axe
 from bs4 import BeautifulSoup
 from playwright.sync_api import Page
 
-from tests.book_support import headless_chromium, instructor_site, new_tab, page, student_site
+from tests.book_support import instructor_site, new_tab, page, student_site
 from tests.notebooks import CHAPTER_IDS
 
 EDITIONS = {"student": student_site, "instructor": instructor_site}
@@ -45,12 +45,6 @@ BLOCKING = {"serious", "critical"}
 FILE_NAME = re.compile(r"[\w-]+\.(png|jpe?g|gif|svg|webp)\b|/|\\")
 MIN_DESCRIPTION_WORDS = 8
 MATHJAX_CONFIG = re.compile(r"MathJax = (\{.*?\})\s*</script>", re.DOTALL)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with headless_chromium() as browser:
-        yield browser
 
 
 @pytest.fixture

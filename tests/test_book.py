@@ -27,7 +27,6 @@ from sphinx.errors import ConfigError
 from sphinx.search.en import SearchEnglish
 
 from tests.book_support import (
-    headless_chromium,
     instructor_site,
     load_extension,
     new_tab,
@@ -270,12 +269,6 @@ def test_book_executes_only_what_its_cache_lacks_and_the_longest_notebook_first(
     assert execution.stale_notebooks(cache, paths) == paths[1:]
     # Never run before: later first; then by the last run's seconds, whatever its code was.
     assert execution.longest_first(cache, paths) == [paths[3], paths[2], paths[1], paths[0]]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with headless_chromium() as browser:
-        yield browser
 
 
 def rendered(browser, url: str) -> tuple[str, np.ndarray]:
