@@ -14,6 +14,7 @@ parameter its ``WORKER_PER`` names.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -26,8 +27,10 @@ from tests.course_support import (
     read_grades,
     require_sandbox,
     run_course,
+    small_tiny_class,
     write_submission,
 )
+from tests.notebooks import TINY
 
 
 def grade_class(chapter: str, folder: Path) -> dict:
@@ -59,6 +62,21 @@ def grade_class(chapter: str, folder: Path) -> dict:
         "flagged": flagged,
         "cells": cells,
     }
+
+
+@pytest.fixture(scope="session")
+def small_class(tmp_path_factory):
+    """The submissions of `small_tiny_class` in ``inbox``, graded by one ``course grade --jobs 2``
+    in a course of their own, ``single``: what the shard and Slurm tests' merges must give
+    (test_course_grade.py and test_slurm.py, both in the tiny chapter's worker)."""
+    folder = tmp_path_factory.mktemp("small-class")
+    inbox = folder / "inbox"
+    inbox.mkdir()
+    small_tiny_class(inbox)
+    single = make_course(folder / "single", tiny=True)
+    started = time.perf_counter()
+    run_course("grade", TINY, inbox, "--jobs", 2, cwd=single)
+    return {"inbox": inbox, "single": single, "seconds": time.perf_counter() - started}
 
 
 @pytest.fixture(scope="module")

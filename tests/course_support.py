@@ -23,9 +23,10 @@ import pytest
 from nbgrader.api import Gradebook
 
 from course_grading import processes, sandbox
-from tests.notebooks import ROOT, TINY, solution_path, student_path
+from tests.notebooks import ROOT, TINY, answers_of, read, solution_path, student_path, submission
 
 COURSE_BIN = Path(sys.executable).parent / "course"
+WRONG_ONE_HOT = "def one_hot(labels, num_classes=10):\n    return np.zeros((len(labels), 1))\n"
 SECRET = ("DIGITS_GRADER_SECRET", "s3cr3t-of-the-grader")  # in every run's environment
 # CI sets COURSE_REQUIRE_SANDBOX=1 (.ci/run): there a sandbox that cannot start fails these tests.
 REQUIRE_SANDBOX = os.environ.get("COURSE_REQUIRE_SANDBOX") == "1"
@@ -127,3 +128,18 @@ def course_files(course: Path) -> list[str]:
     """The files nbgrader's tools read in the course: submitted, autograded and feedback."""
     kinds = ("submitted", "autograded", "feedback")
     return sorted(str(p.relative_to(course)) for kind in kinds for p in (course / kind).rglob("*"))
+
+
+def small_tiny_class(inbox: Path) -> dict[str, object]:
+    """Four submissions of the tiny chapter written to ``inbox``: a solution, a blank, a wrong
+    answer and a corrupt file (what the shard and Slurm tests split and merge)."""
+    solved = answers_of(read(solution_path(TINY)))
+    students = {
+        "solution": submission(TINY, solved),
+        "blank": submission(TINY, {}),
+        "wrong": submission(TINY, {**solved, "ex00_one_hot": WRONG_ONE_HOT}),
+        "corrupt": '{"cells": [',
+    }
+    for student, notebook in students.items():
+        write_submission(inbox, student, notebook)
+    return students

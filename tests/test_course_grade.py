@@ -33,6 +33,7 @@ from course_grading import processes, sandbox
 from course_grading.preprocessors.safe_execute import SKIP_TAG, SKIPPED_NOTE
 from tests.course_support import (
     COURSE_BIN,
+    WRONG_ONE_HOT,
     course_files,
     gradebook_scores,
     make_course,
@@ -92,7 +93,6 @@ def with_test_cell(grade_id: str, source: str, **answers: str) -> nbformat.Noteb
     return notebook
 
 
-WRONG_ONE_HOT = "def one_hot(labels, num_classes=10):\n    return np.zeros((len(labels), 1))\n"
 BLANK_ONE_HOT = "def one_hot(labels, num_classes=10):\n    raise NotImplementedError\n"
 
 
@@ -472,24 +472,13 @@ def test_regrading_a_zip_is_idempotent_and_takes_resubmissions(batch, tmp_path):
     assert autograded_images(course, "dave") > 0, "--figures --all-cells draws them"
 
 
-def test_a_class_graded_in_three_shards_merges_to_what_one_run_gives(tmp_path):
-    inbox = tmp_path / "inbox"
-    inbox.mkdir()
-    students = {
-        "solution": solved_with(),
-        "blank": submission(CHAPTER, {}),
-        "wrong": solved_with(ex00_one_hot=WRONG_ONE_HOT),
-        "corrupt": '{"cells": [',
-    }
-    for student, notebook in students.items():
-        write_submission(inbox, student, notebook)
-    single = make_course(tmp_path / "single", tiny=True)
-    run_course("grade", CHAPTER, inbox, "--timeout", TIMEOUT, "--jobs", 2, cwd=single)
+def test_a_class_graded_in_three_shards_merges_to_what_one_run_gives(small_class, tmp_path):
+    inbox, single = small_class["inbox"], small_class["single"]
     sharded = make_course(tmp_path / "sharded", tiny=True)
     folders = [tmp_path / f"shard-{k}" for k in (1, 2, 3)]
     for k, folder in enumerate(folders, start=1):
         shard = ["--shard", f"{k}/3", "--shard-dir", folder]
-        run_course("grade", CHAPTER, inbox, "--timeout", TIMEOUT, "--jobs", 2, *shard, cwd=sharded)
+        run_course("grade", CHAPTER, inbox, "--jobs", 2, *shard, cwd=sharded)
     assert not (sharded / "gradebook.db").exists(), "a shard leaves the course alone"
     assert [len(read_grades(folder / "grades.csv")) for folder in folders] == [2, 1, 1]
     result = run_course("merge", *folders, cwd=sharded)

@@ -32,9 +32,8 @@ from tests.course_support import (
     read_grades,
     run_course,
     tree_digest,
-    write_submission,
 )
-from tests.notebooks import ROOT, TINY, answers_of, read, solution_path, submission
+from tests.notebooks import ROOT, TINY
 
 CHAPTER = TINY
 # The tiny chapter's runs make cgroups: they share a worker with test_resources.py, which counts
@@ -47,7 +46,6 @@ START_TIMEOUT = 30  # seconds for the node to come up idle
 # `sbatch --wait` polls every 2 s only while that is under half MinJobAge, then every 8 and 32 s:
 # keeping the finished jobs' records (0: never purged) keeps it at 2 s.
 KEEP_JOBS = "MinJobAge=0"
-WRONG_ONE_HOT = "def one_hot(labels, num_classes=10):\n    return np.zeros((len(labels), 1))\n"
 
 
 def unavailable(reason: str) -> None:
@@ -187,22 +185,11 @@ def slurm():
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def test_a_class_graded_as_a_slurm_job_array_merges_to_what_one_run_gives(slurm, tmp_path):
-    inbox = tmp_path / "inbox"
-    inbox.mkdir()
-    solved = answers_of(read(solution_path(CHAPTER)))
-    students = {
-        "solution": submission(CHAPTER, solved),
-        "blank": submission(CHAPTER, {}),
-        "wrong": submission(CHAPTER, {**solved, "ex00_one_hot": WRONG_ONE_HOT}),
-        "corrupt": '{"cells": [',
-    }
-    for student, notebook in students.items():
-        write_submission(inbox, student, notebook)
-    single = make_course(tmp_path / "single", tiny=True)
-    started = time.perf_counter()
-    run_course("grade", CHAPTER, inbox, "--jobs", 2, cwd=single)
-    print(f"\none run on one machine took {time.perf_counter() - started:.1f} s")
+def test_a_class_graded_as_a_slurm_job_array_merges_to_what_one_run_gives(
+    slurm, small_class, tmp_path
+):
+    inbox, single = small_class["inbox"], small_class["single"]
+    print(f"\none run on one machine took {small_class['seconds']:.1f} s")
 
     course = make_course(tmp_path / "course", tiny=True)
     (course / ".venv").symlink_to(sys.prefix)  # the job file activates the course's .venv
