@@ -130,8 +130,8 @@ def course_files(course: Path) -> list[str]:
     return sorted(str(p.relative_to(course)) for kind in kinds for p in (course / kind).rglob("*"))
 
 
-def small_tiny_class(inbox: Path) -> dict[str, object]:
-    """Four submissions of the tiny chapter written to ``inbox``: a solution, a blank, a wrong
+def small_tiny_class(inbox: Path) -> None:
+    """Write four submissions of the tiny chapter to ``inbox``: a solution, a blank, a wrong
     answer and a corrupt file (what the shard and Slurm tests split and merge)."""
     solved = answers_of(read(solution_path(TINY)))
     students = {
@@ -142,4 +142,3 @@ def small_tiny_class(inbox: Path) -> dict[str, object]:
     }
     for student, notebook in students.items():
         write_submission(inbox, student, notebook)
-    return students

@@ -62,7 +62,7 @@ CHAPTER = TINY
 # The tiny chapter and its kernels share a worker with test_resources.py: no two runs of it at once.
 SHARES_A_WORKER_WITH = TINY
 # Seconds per cell. The tiny chapter's slowest cell, matplotlib's import (run with --all-cells),
-# takes under 2 s with both CPUs busy; each submission that loops burns the limit once per cell.
+# takes 0.6 s of CPU; each submission that loops burns the limit once per cell it loops in.
 TIMEOUT = 5
 LINGERING = "317"  # seconds a submission's background process sleeps: its mark in the process table
 SOLVED = answers_of(read(solution_path(CHAPTER)))
