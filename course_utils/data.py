@@ -19,7 +19,6 @@ from sklearn.model_selection import train_test_split
 from course_utils import config
 
 COLAB_SAMPLE_DIR = Path("/content/sample_data")
-FULL_MNIST_TRAIN_SIZE = 60_000
 SUBSET_TEST_SIZE = 1_000
 FAST_SIZES = {"train": 2_000, "val": 500, "test": 1_000}
 IDX_NAMES = {

@@ -21,7 +21,6 @@ from pathlib import Path
 
 import nbformat
 from IPython.core.inputtransformer2 import TransformerManager
-from nbformat import v4
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTER_IDS = sorted(
@@ -218,26 +217,3 @@ def cells_no_test_needs(notebook) -> list[int]:
         else:
             skippable.append(index)
     return sorted(skippable)
-
-
-def tiny_cell(grade_id, cell_type="code", **meta):
-    """A one-line cell with the nbgrader metadata ``grade_id`` and ``meta``."""
-    made = v4.new_code_cell("pass") if cell_type == "code" else v4.new_markdown_cell("text")
-    made.metadata["nbgrader"] = {"grade_id": grade_id, **meta}
-    return made
-
-
-def tiny_release(written: bool = True):
-    """A tiny release for unit tests: setup, two exercises, a hidden test, with ``written``,
-    a written question."""
-    return v4.new_notebook(
-        cells=[
-            tiny_cell("setup", locked=True),
-            tiny_cell("ex01_a", solution=True),
-            tiny_cell("ex01_a_tests", grade=True, points=1),
-            tiny_cell("ex01_b", solution=True),
-            tiny_cell("ex01_b_tests", grade=True, points=2),
-            tiny_cell("ex01_b_hidden", grade=True, points=3),
-            *[tiny_cell("q01", "markdown", solution=True, grade=True, points=1)] * written,
-        ]
-    )

@@ -126,14 +126,3 @@ def failing_cells(notebook) -> dict[str, list[str]]:
             if kind and name not in found[kind]:
                 found[kind].append(name)
     return found
-
-
-def grade_cells_after(release, grade_id: str) -> list[str]:
-    """The release's autograded test cells after the cell ``grade_id`` (all of them if absent)."""
-    order = [nbgrader_meta(cell).get("grade_id") for cell in release.cells]
-    start = order.index(grade_id) + 1 if grade_id in order else 0
-    return [
-        meta["grade_id"]
-        for cell in release.cells[start:]
-        if cell.cell_type == "code" and (meta := nbgrader_meta(cell)).get("grade")
-    ]
