@@ -271,21 +271,29 @@ def test_book_executes_only_what_its_cache_lacks_and_the_longest_notebook_first(
     assert execution.longest_first(cache, paths) == [paths[3], paths[2], paths[1], paths[0]]
 
 
-def rendered(browser, url: str) -> tuple[str, np.ndarray]:
-    """The page at ``url`` in a 1280x2000 window once it has loaded: its DOM and the grey
-    levels of its screenshot."""
-    tab = new_tab(browser, width=1280, height=2000)
-    try:
-        tab.goto(url, wait_until="networkidle")
-        pixels = np.asarray(Image.open(io.BytesIO(tab.screenshot())).convert("L"), dtype=float)
-        return tab.content(), pixels
-    finally:
-        tab.close()
+@pytest.fixture(scope="module")
+def rendered(browser):
+    """``rendered(url)``: the page at ``url`` in a 1280x2000 window once it has loaded, its DOM
+    and the grey levels of its screenshot; each page is loaded once for the module's tests."""
+    pages: dict[str, tuple[str, np.ndarray]] = {}
+
+    def get(url: str) -> tuple[str, np.ndarray]:
+        if url not in pages:
+            tab = new_tab(browser, width=1280, height=2000)
+            try:
+                tab.goto(url, wait_until="networkidle")
+                shot = Image.open(io.BytesIO(tab.screenshot())).convert("L")
+                pages[url] = tab.content(), np.asarray(shot, dtype=float)
+            finally:
+                tab.close()
+        return pages[url]
+
+    return get
 
 
 @pytest.mark.parametrize("chapter", CHAPTER_IDS)
-def test_chapter_page_renders_figures_and_text_in_chromium(chapter, html_dir, browser):
-    dom, pixels = rendered(browser, page(html_dir, chapter).as_uri())
+def test_chapter_page_renders_figures_and_text_in_chromium(chapter, html_dir, rendered):
+    dom, pixels = rendered(page(html_dir, chapter).as_uri())
     title = read(solution_path(chapter)).cells[0].source.splitlines()[0].lstrip("# ").strip()
     assert title.split("·")[-1].strip() in dom
     assert dom.count("<img") >= 3, "expected the chapter's figures in the page"
@@ -297,9 +305,9 @@ def test_chapter_page_renders_figures_and_text_in_chromium(chapter, html_dir, br
 
 @pytest.mark.parametrize("chapter", CHAPTER_IDS)
 def test_student_page_in_chromium_shows_stubs_and_no_show_solution_control(
-    chapter, html_dir, browser
+    chapter, html_dir, rendered
 ):
-    dom, _ = rendered(browser, page(html_dir, chapter).as_uri())
+    dom, _ = rendered(page(html_dir, chapter).as_uri())
     soup = BeautifulSoup(dom, "html.parser")
     assert "raise NotImplementedError" in soup.get_text()
     assert SHOW_SOURCE not in dom and not soup.select("details.hide")
@@ -307,6 +315,6 @@ def test_student_page_in_chromium_shows_stubs_and_no_show_solution_control(
     assert badge["href"].endswith(f"/chapters/{chapter}/{chapter}.ipynb")
 
 
-def test_instructor_page_in_chromium_keeps_the_show_solution_control(instructor_dir, browser):
-    dom, _ = rendered(browser, page(instructor_dir, CHAPTER_IDS[-1]).as_uri())
+def test_instructor_page_in_chromium_keeps_the_show_solution_control(instructor_dir, rendered):
+    dom, _ = rendered(page(instructor_dir, CHAPTER_IDS[-1]).as_uri())
     assert SHOW_SOURCE in dom
