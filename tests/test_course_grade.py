@@ -7,10 +7,10 @@ One module-scoped batch holds a correct and a blank notebook and one submission 
 wrong (corrupt JSON, another chapter, an infinite loop, a function that loops when it is called,
 a memory hog, ``os._exit``, ``sys.exit``, a deleted and an edited test cell, writing outside,
 reading ``solutions/``, opening the gradebook, a correct answer that writes to stderr,
-connecting to a server on the grader's loopback, leaving a process running); the submissions
-that reach for the machinery judging the tests are in ``tests/test_attacks.py``. The tests read
-``grades.csv``, the course gradebook (nbgrader's API), the feedback pages, the files around the
-course, the server's log and the process table.
+connecting to a server on the grader's loopback, leaving a process running, outputs that arrive
+late); the submissions that reach for the machinery judging the tests are in
+``tests/test_attacks.py``. The tests read ``grades.csv``, the course gradebook (nbgrader's API), the
+feedback pages, the files around the course, the server's log and the process table.
 """
 
 from __future__ import annotations
@@ -147,6 +147,14 @@ socket.create_connection(("127.0.0.1", {port}), timeout=3).sendall(b"score me 99
 import subprocess
 subprocess.Popen(["sleep", "{LINGERING}"], start_new_session=True)
 """
+    # The cell's outputs reach the grader over 4 s after its reply: nbgrader's own Execute fails
+    # the whole notebook then ("Timeout waiting for IOPub output"); the checker's verdicts do not
+    # need them.
+    stall = """
+import sys, time
+sys.stdout.flush_timeout = sys.stderr.flush_timeout = 0.1
+get_ipython().kernel.iopub_thread.schedule(lambda: time.sleep(6))
+"""
     other_chapter = read(student_path("02_linear_classifier"))
     return {
         "solution": (solved_with(), "graded", FULL),
@@ -216,6 +224,7 @@ subprocess.Popen(["sleep", "{LINGERING}"], start_new_session=True)
         ),
         "phones-home": (attack(phone_home), "graded", FULL),
         "leaves-a-process": (attack(linger), "graded", FULL),
+        "slow-output": (attack(stall), "graded", FULL),
     }
 
 
@@ -304,6 +313,7 @@ def test_every_input_file_is_one_row_of_grades_csv(batch):
         "stderr",
         "phones-home",
         "leaves-a-process",
+        "slow-output",
     ],
 )
 def test_each_submission_gets_its_status_and_score(batch, student):

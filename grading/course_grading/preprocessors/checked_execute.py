@@ -21,7 +21,7 @@ from time import monotonic
 from nbclient.client import NotebookClient
 from nbclient.util import ensure_async, run_sync
 from nbformat.notebooknode import NotebookNode
-from traitlets import List, Unicode
+from traitlets import Bool, List, Unicode
 
 from course_grading import agent
 from course_grading.checker import CheckerLink
@@ -88,6 +88,12 @@ class CheckedExecute(SafeExecute):
     ).tag(config=True)
     checker_cgroups = List(Unicode(), help="The cgroups the checker joins.").tag(config=True)
     checker_pid_file = Unicode("", help="Where the checker's pid is written.").tag(config=True)
+    raise_on_iopub_timeout = Bool(
+        False,
+        help="nbgrader fails the whole notebook when a cell's outputs arrive over 4 s after its "
+        "reply; here they score nothing (the checker's verdicts do), so the late ones are left "
+        "out and the next cell runs.",
+    ).tag(config=True)
 
     def preprocess(self, nb, resources=None, km=None):
         """nbconvert's `ExecutePreprocessor.preprocess`, with the checker's turn at the end,
