@@ -61,9 +61,11 @@ from tests.notebooks import (
 CHAPTER = TINY
 # The tiny chapter and its kernels share a worker with test_resources.py: no two runs of it at once.
 SHARES_A_WORKER_WITH = TINY
-# Seconds per cell. The tiny chapter's slowest cell, matplotlib's import (run with --all-cells),
-# takes 0.6 s of CPU; each submission that loops burns the limit once per cell it loops in.
+# Seconds per cell. The tiny chapter's slowest cells take under 1 s of CPU: matplotlib's import
+# (run with --all-cells), and the memory hog's, which zeroes every byte it gets (2 s with 4 GiB,
+# hence MEMORY_GIB); each submission that loops burns the limit once per cell it loops in.
 TIMEOUT = 5
+MEMORY_GIB = 2  # a tiny chapter's kernel takes 0.1 GiB (0.9 GiB of address space)
 LINGERING = "317"  # seconds a submission's background process sleeps: its mark in the process table
 SOLVED = answers_of(read(solution_path(CHAPTER)))
 AUTO_CELLS = [cell for cell in grade_cells(read(solution_path(CHAPTER))) if cell.kind == "code"]
@@ -259,9 +261,8 @@ def batch(tmp_path_factory):
         write_submission(inbox, student, notebook)
     (inbox / "notes.txt").write_text("a stray file: it must still be reported")
     before, solutions_before = tree_digest(course), tree_digest(ROOT / "solutions")
-    result = run_course(
-        "grade", CHAPTER, inbox, "--jobs", 2, "--timeout", TIMEOUT, cwd=course, check=False
-    )
+    limits = ("--timeout", TIMEOUT, "--memory", MEMORY_GIB)
+    result = run_course("grade", CHAPTER, inbox, "--jobs", 2, *limits, cwd=course, check=False)
     server.shutdown()
     server.server_close()
     return {
@@ -522,7 +523,9 @@ def test_without_user_namespaces_the_report_says_so_and_limits_still_hold(tmp_pa
     write_submission(
         inbox, "greedy", solved_with(ex00_one_hot=hog, ex00_minibatches="while True:\n    pass\n")
     )
-    result = run_course("grade", CHAPTER, inbox, "--timeout", TIMEOUT, cwd=course, path=fake)
+    result = run_course(
+        "grade", CHAPTER, inbox, "--timeout", TIMEOUT, "--memory", MEMORY_GIB, cwd=course, path=fake
+    )
     first = result.stdout.splitlines()[0]
     assert first.startswith("sandbox: NONE, bubblewrap cannot run here"), first
     assert "non-privileged user namespaces" in first
