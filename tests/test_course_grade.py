@@ -66,6 +66,7 @@ SHARES_A_WORKER_WITH = TINY
 # hence MEMORY_GIB); each submission that loops burns the limit once per cell it loops in.
 TIMEOUT = 5
 MEMORY_GIB = 2  # a tiny chapter's kernel takes 0.1 GiB (0.9 GiB of address space)
+LIMITS = ("--timeout", TIMEOUT, "--memory", MEMORY_GIB)
 LINGERING = "317"  # seconds a submission's background process sleeps: its mark in the process table
 SOLVED = answers_of(read(solution_path(CHAPTER)))
 AUTO_CELLS = [cell for cell in grade_cells(read(solution_path(CHAPTER))) if cell.kind == "code"]
@@ -96,6 +97,10 @@ def with_test_cell(grade_id: str, source: str, **answers: str) -> nbformat.Noteb
 
 
 BLANK_ONE_HOT = "def one_hot(labels, num_classes=10):\n    raise NotImplementedError\n"
+HOG_ONE_HOT = SOLVED["ex00_one_hot"].replace(
+    "def one_hot(labels, num_classes=10):",
+    "def one_hot(labels, num_classes=10):\n    hog = [bytearray(2**28) for _ in range(10**4)]",
+)
 
 
 def guarded(code: str) -> str:
@@ -178,13 +183,7 @@ get_ipython().kernel.iopub_thread.schedule(lambda: time.sleep(6))
             FULL - points_of("ex00_one_hot"),
         ),
         "memory-hog": (
-            solved_with(
-                ex00_one_hot=SOLVED["ex00_one_hot"].replace(
-                    "def one_hot(labels, num_classes=10):",
-                    "def one_hot(labels, num_classes=10):\n"
-                    "    hog = [bytearray(2**28) for _ in range(10**4)]",
-                )
-            ),
+            solved_with(ex00_one_hot=HOG_ONE_HOT),
             "error",
             FULL - points_of("ex00_one_hot"),
         ),
@@ -261,8 +260,7 @@ def batch(tmp_path_factory):
         write_submission(inbox, student, notebook)
     (inbox / "notes.txt").write_text("a stray file: it must still be reported")
     before, solutions_before = tree_digest(course), tree_digest(ROOT / "solutions")
-    limits = ("--timeout", TIMEOUT, "--memory", MEMORY_GIB)
-    result = run_course("grade", CHAPTER, inbox, "--jobs", 2, *limits, cwd=course, check=False)
+    result = run_course("grade", CHAPTER, inbox, "--jobs", 2, *LIMITS, cwd=course, check=False)
     server.shutdown()
     server.server_close()
     return {
@@ -516,16 +514,9 @@ def test_without_user_namespaces_the_report_says_so_and_limits_still_hold(tmp_pa
     course = make_course(tmp_path / "course", tiny=True)
     inbox = tmp_path / "inbox"
     inbox.mkdir()
-    hog = SOLVED["ex00_one_hot"].replace(
-        "def one_hot(labels, num_classes=10):",
-        "def one_hot(labels, num_classes=10):\n    hog = [bytearray(2**28) for _ in range(10**4)]",
-    )
-    write_submission(
-        inbox, "greedy", solved_with(ex00_one_hot=hog, ex00_minibatches="while True:\n    pass\n")
-    )
-    result = run_course(
-        "grade", CHAPTER, inbox, "--timeout", TIMEOUT, "--memory", MEMORY_GIB, cwd=course, path=fake
-    )
+    greedy = solved_with(ex00_one_hot=HOG_ONE_HOT, ex00_minibatches="while True:\n    pass\n")
+    write_submission(inbox, "greedy", greedy)
+    result = run_course("grade", CHAPTER, inbox, *LIMITS, cwd=course, path=fake)
     first = result.stdout.splitlines()[0]
     assert first.startswith("sandbox: NONE, bubblewrap cannot run here"), first
     assert "non-privileged user namespaces" in first
