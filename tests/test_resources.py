@@ -52,11 +52,15 @@ BELOW_SOCKETS = (
     " exist_ok=True) or os.path.join(os.path.dirname(json.load(open(sys.argv[-1]))['ip']),"
     " 'deep', 'big.bin')"
 )
+# The cell waits for the cgroup to kill a child, not a fixed time: on a slow machine the children
+# can take longer than 15 s to write their pages (a CI run saw ``graded`` that way).
 SPREAD = """
 import subprocess, sys, time
-hold = "data = b'x' * (800 * 2**20); import time; time.sleep(30)"  # pages written: counted
+hold = "data = b'x' * (800 * 2**20); import time; time.sleep(120)"  # pages written: counted
 children = [subprocess.Popen([sys.executable, "-c", hold]) for _ in range(6)]
-time.sleep(15)
+deadline = time.monotonic() + 50
+while time.monotonic() < deadline and all(child.poll() is None for child in children):
+    time.sleep(0.1)
 """
 FORK = f"""
 import subprocess
